@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PaymentFunctions.Http;
+
+/// <summary>RFC 9457 problem answers with stable <c>type</c> URIs (part of the public contract).</summary>
+internal static class Problems
+{
+    public const string TypeBase = "https://paymentfunctions.dev/problems/";
+
+    public static ObjectResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        Result(new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+        {
+            Type = TypeBase + "validation",
+            Title = "The request is invalid.",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "See errors for what to fix in each field.",
+        });
+
+    public static ObjectResult KeyReused(string paymentId) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "idempotency-key-reused",
+        Title = "The Idempotency-Key was already used with a different request.",
+        Status = StatusCodes.Status422UnprocessableEntity,
+        Detail = $"Payment {paymentId} was accepted under this key with other values. Use a new key for a new payment.",
+    });
+
+    public static ObjectResult NotFound(string what) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "not-found",
+        Title = "Not found.",
+        Status = StatusCodes.Status404NotFound,
+        Detail = what,
+    });
+
+    private static ObjectResult Result(ProblemDetails problem) => new(problem)
+    {
+        StatusCode = problem.Status,
+        ContentTypes = { "application/problem+json" },
+    };
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PaymentIntake.Configuration;
+
+/// <summary>How to reach the billing vendor, section <c>Stripe</c>.</summary>
+public sealed class StripeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Stripe";
+
+    /// <summary>Secret API key (<c>sk_test_…</c> or <c>sk_live_…</c>). Required; the local host fills in the emulator's.</summary>
+    [Required(ErrorMessage = "Stripe:ApiKey is required (sk_test_… or sk_live_…).")]
+    [RegularExpression("^(sk|rk)_(test|live)_.+$", ErrorMessage = "Stripe:ApiKey must look like sk_test_… or sk_live_….")]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>API base URL. Default Stripe's own (https://api.stripe.com); the local host points it at the emulator.</summary>
+    public Uri? ApiBase { get; set; }
+
+    /// <summary>Timeout of one request to the vendor. Default 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries of a transient failure within one posting attempt (Polly). Default 3. Stripe.net's own retries are off.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles each retry, with jitter. Default 500 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}

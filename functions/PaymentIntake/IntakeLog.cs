@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+
+namespace PaymentIntake;
+
+/// <summary>Log messages of intake (ids and amounts only; never card data or member details).</summary>
+internal static partial class IntakeLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Accepted payment {PaymentId} for {Amount} {Currency}")]
+    public static partial void Accepted(ILogger logger, string paymentId, long amount, string currency);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Idempotency key of payment {PaymentId} reused with a different body")]
+    public static partial void KeyReused(ILogger logger, string paymentId);
+}
+
+/// <summary>Log messages of posting.</summary>
+internal static partial class PostingLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Payment {PaymentId} is {Status} after attempt {Attempt}")]
+    public static partial void Outcome(ILogger logger, string paymentId, string status, int attempt);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Payment {PaymentId} waits for the vendor until {NextAttemptAt}: {Reason}")]
+    public static partial void RetryLater(ILogger logger, string paymentId, DateTimeOffset nextAttemptAt, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Payment {PaymentId} is already {Status}; message completed")]
+    public static partial void AlreadyDone(ILogger logger, string paymentId, string status);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Payment {PaymentId} was claimed by another worker; message completed")]
+    public static partial void ClaimedElsewhere(ILogger logger, string paymentId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Posting payment {PaymentId} failed unexpectedly")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string paymentId);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
+    public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
+}

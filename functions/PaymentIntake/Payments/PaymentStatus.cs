@@ -1,0 +1,30 @@
+namespace PaymentIntake.Payments;
+
+/// <summary>
+/// The states of a payment, as strings because they are the public contract (and stored on the row).
+/// <c>accepted</c> → <c>posting</c> → <c>posted</c> | <c>declined</c> | <c>action_required</c> | <c>failed</c>;
+/// a payment whose posting must wait for the vendor goes back to <c>accepted</c> with a <c>nextAttemptAt</c>.
+/// </summary>
+public static class PaymentStatus
+{
+    /// <summary>Recorded and queued; not yet at the vendor (or waiting to try again).</summary>
+    public const string Accepted = "accepted";
+
+    /// <summary>A worker is posting it to the vendor now.</summary>
+    public const string Posting = "posting";
+
+    /// <summary>The vendor charged it.</summary>
+    public const string Posted = "posted";
+
+    /// <summary>The vendor declined it (a business answer; not retried).</summary>
+    public const string Declined = "declined";
+
+    /// <summary>The member must authenticate (3-D Secure) before the vendor can charge.</summary>
+    public const string ActionRequired = "action_required";
+
+    /// <summary>It cannot be posted (bad data or an unexpected failure); see <c>lastError</c>.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>True for the states that posting never leaves.</summary>
+    public static bool IsFinal(string status) => status is Posted or Declined or ActionRequired or Failed;
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using PaymentIntake.Storage;
+
+namespace PaymentIntake.Payments;
+
+/// <summary>The answer to an accepted payment (<c>202</c>): the member's proof of paying at <see cref="AcceptedAt"/>.</summary>
+public sealed record PaymentReceipt(
+    string PaymentId,
+    string Status,
+    DateTimeOffset AcceptedAt,
+    long Amount,
+    string Currency,
+    string MemberId,
+    string StatusUrl)
+{
+    internal static PaymentReceipt From(PaymentEntity row) =>
+        new(row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, PaymentView.StatusPath(row.PaymentId));
+}
+
+/// <summary>A payment as <c>GET /api/payments/{paymentId}</c> shows it.</summary>
+public sealed record PaymentView(
+    string PaymentId,
+    string Status,
+    DateTimeOffset AcceptedAt,
+    long Amount,
+    string Currency,
+    string MemberId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvoiceId,
+    int Attempts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? VendorReference,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastError,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeclineCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextAttemptAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextActionUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PostedAt)
+{
+    /// <summary>The relative URL of a payment's status.</summary>
+    public static string StatusPath(string paymentId) => "/api/payments/" + paymentId;
+
+    internal static PaymentView From(PaymentEntity row) => new(
+        row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
+        row.VendorReference, row.LastError, row.DeclineCode,
+        row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,
+        row.NextActionUrl, row.PostedAt);
+}

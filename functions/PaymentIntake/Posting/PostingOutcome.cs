@@ -1,0 +1,25 @@
+namespace PaymentIntake.Posting;
+
+/// <summary>What to do with a payment after asking the vendor; chosen by <see cref="VendorAnswerClassifier"/>.</summary>
+public abstract record PostingOutcome
+{
+    private PostingOutcome() { }
+
+    /// <summary>The vendor charged it.</summary>
+    public sealed record Posted(string VendorReference) : PostingOutcome;
+
+    /// <summary>The vendor declined it: a business answer, recorded and never retried.</summary>
+    public sealed record Declined(string? VendorReference, string Code, string Message) : PostingOutcome;
+
+    /// <summary>The member must authenticate at <paramref name="NextActionUrl"/>.</summary>
+    public sealed record ActionRequired(string VendorReference, string? NextActionUrl) : PostingOutcome;
+
+    /// <summary>It can never succeed as it is (invalid request, canceled at the vendor): recorded, not retried.</summary>
+    public sealed record Failed(string Reason) : PostingOutcome;
+
+    /// <summary>The vendor is unavailable: try again later, without burning the message's dequeue count.</summary>
+    public sealed record RetryLater(string Reason) : PostingOutcome;
+
+    /// <summary>The intent exists but is not confirmed yet: confirm it (a step, never a final outcome).</summary>
+    public sealed record ConfirmNeeded(string VendorReference) : PostingOutcome;
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Stripe;
+
+namespace PaymentIntake.Posting;
+
+/// <summary>
+/// The one place that decides what a vendor answer means. Pure: no I/O, no clock; unit-tested case by case.
+/// Anything it does not recognise is a bug and is left to the host's retries and the poison queue.
+/// </summary>
+public static class VendorAnswerClassifier
+{
+    /// <summary>Classifies a PaymentIntent the vendor returned.</summary>
+    public static PostingOutcome ForIntent(PaymentIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        return intent.Status switch
+        {
+            "succeeded" => new PostingOutcome.Posted(intent.Id),
+            "requires_action" => new PostingOutcome.ActionRequired(intent.Id, intent.NextAction?.RedirectToUrl?.Url),
+            "requires_payment_method" when intent.LastPaymentError is { } error =>
+                new PostingOutcome.Declined(intent.Id, error.DeclineCode ?? error.Code ?? "card_declined", error.Message ?? "The card was declined."),
+            "requires_payment_method" or "requires_confirmation" => new PostingOutcome.ConfirmNeeded(intent.Id),
+            "processing" => new PostingOutcome.RetryLater("The vendor is still processing the payment."),
+            "canceled" => new PostingOutcome.Failed($"The PaymentIntent {intent.Id} was canceled at the vendor."),
+            _ => new PostingOutcome.Failed($"The PaymentIntent {intent.Id} has the unexpected status '{intent.Status}'."),
+        };
+    }
+
+    /// <summary>
+    /// Classifies a failed call; null means "not a vendor answer we know": a bug, to be rethrown.
+    /// A cancellation of <paramref name="cancellationToken"/> (host shutdown) is never classified.
+    /// </summary>
+    public static PostingOutcome? ForException(Exception exception, string? vendorReference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            StripeException stripe => ForStripeError(stripe, vendorReference),
+            TimeoutRejectedException => new PostingOutcome.RetryLater("The vendor did not answer in time."),
+            BrokenCircuitException => new PostingOutcome.RetryLater("The circuit to the vendor is open."),
+            HttpRequestException http => new PostingOutcome.RetryLater($"The vendor could not be reached: {http.Message}"),
+            TaskCanceledException => new PostingOutcome.RetryLater("The request to the vendor timed out."),
+            _ => null,
+        };
+    }
+
+    /// <summary>True if the failure is worth an immediate retry within the same attempt (Polly's predicate).</summary>
+    public static bool IsTransient(Exception exception) =>
+        ForException(exception, vendorReference: null) is PostingOutcome.RetryLater;
+
+    private static PostingOutcome? ForStripeError(StripeException ex, string? vendorReference)
+    {
+        var error = ex.StripeError;
+        var status = (int)ex.HttpStatusCode;
+        var shouldRetry = ex.StripeResponse?.Headers is { } headers
+            && headers.TryGetValues("Stripe-Should-Retry", out var values)
+            && values.Contains("true", StringComparer.OrdinalIgnoreCase);
+
+        if (error?.Type == "card_error" || ex.HttpStatusCode == HttpStatusCode.PaymentRequired)
+        {
+            return new PostingOutcome.Declined(
+                error?.PaymentIntent?.Id ?? vendorReference,
+                error?.DeclineCode ?? error?.Code ?? "card_declined",
+                error?.Message ?? ex.Message);
+        }
+
+        if (shouldRetry || status >= 500 || status == 429 || status == 409 || status == 0)
+        {
+            return new PostingOutcome.RetryLater($"Vendor answered {status} {error?.Code ?? error?.Type}: {error?.Message ?? ex.Message}".TrimEnd(' ', ':'));
+        }
+
+        if (status is 401 or 403)
+        {
+            // Our key is wrong or revoked: nothing the payment did; wait for operators to fix the configuration.
+            return new PostingOutcome.RetryLater($"Vendor refused our credentials ({status}): {error?.Message ?? ex.Message}");
+        }
+
+        if (status is 400 or 404)
+        {
+            return new PostingOutcome.Failed($"Vendor rejected the request ({status} {error?.Code ?? error?.Type}): {error?.Message ?? ex.Message}");
+        }
+
+        return null;
+    }
+}

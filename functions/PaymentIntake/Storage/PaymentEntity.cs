@@ -1,0 +1,80 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>
+/// A payment's row in table <c>payments</c>: the source of truth (queue messages carry only the id).
+/// PartitionKey is the payment id, so every read and write is a point operation.
+/// </summary>
+public sealed class PaymentEntity : ITableEntity
+{
+    /// <summary>The fixed RowKey of a payment row.</summary>
+    public const string PaymentRowKey = "payment";
+
+    /// <inheritdoc />
+    public string PartitionKey { get; set; } = "";
+
+    /// <inheritdoc />
+    public string RowKey { get; set; } = PaymentRowKey;
+
+    /// <inheritdoc />
+    public DateTimeOffset? Timestamp { get; set; }
+
+    /// <inheritdoc />
+    public ETag ETag { get; set; }
+
+    /// <summary>The payment id (same as PartitionKey).</summary>
+    public string PaymentId => PartitionKey;
+
+    /// <summary>The member who pays.</summary>
+    public string MemberId { get; set; } = "";
+
+    /// <summary>Minor units.</summary>
+    public long Amount { get; set; }
+
+    /// <summary>Lower-case ISO code.</summary>
+    public string Currency { get; set; } = "";
+
+    /// <summary>Stripe PaymentMethod id.</summary>
+    public string PaymentMethodId { get; set; } = "";
+
+    /// <summary>Optional invoice id.</summary>
+    public string? InvoiceId { get; set; }
+
+    /// <summary>Optional description.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>SHA-256 of the normalised request, to tell a replay from a reuse of the key with another body.</summary>
+    public string RequestHash { get; set; } = "";
+
+    /// <summary>One of <see cref="Payments.PaymentStatus"/>.</summary>
+    public string Status { get; set; } = Payments.PaymentStatus.Accepted;
+
+    /// <summary>When intake accepted it: the member's proof of paying on time.</summary>
+    public DateTimeOffset AcceptedAt { get; set; }
+
+    /// <summary>How many times posting was started.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The vendor's id for it (<c>pi_…</c>), stored as soon as the vendor created it.</summary>
+    public string? VendorReference { get; set; }
+
+    /// <summary>Why the last attempt did not post it.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The vendor's decline code, for declined payments.</summary>
+    public string? DeclineCode { get; set; }
+
+    /// <summary>When the next attempt is scheduled, while waiting for the vendor.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>Where the member authenticates, for <c>action_required</c>.</summary>
+    public string? NextActionUrl { get; set; }
+
+    /// <summary>When the vendor charged it.</summary>
+    public DateTimeOffset? PostedAt { get; set; }
+
+    /// <summary>Last change of the row.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+}

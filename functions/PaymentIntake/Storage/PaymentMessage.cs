@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>The body of a message on queue <c>payments</c>: only the id; the row is the truth.</summary>
+/// <param name="PaymentId">The payment to post.</param>
+public sealed record PaymentMessage(string PaymentId)
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Parses a message body; throws <see cref="InvalidPaymentMessageException"/> for anything else.</summary>
+    public static PaymentMessage Parse(string body)
+    {
+        PaymentMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize<PaymentMessage>(body, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidPaymentMessageException("The message is not JSON of the form {\"paymentId\":\"pay_…\"}.", ex);
+        }
+
+        return message is not null && Payments.PaymentId.IsWellFormed(message.PaymentId)
+            ? message
+            : throw new InvalidPaymentMessageException("The message has no well-formed paymentId.");
+    }
+}
+
+/// <summary>A queue message that can never be processed; the host retries it and then moves it to poison.</summary>
+public sealed class InvalidPaymentMessageException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public InvalidPaymentMessageException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>Creates the exception.</summary>
+    public InvalidPaymentMessageException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public InvalidPaymentMessageException(string message) : base(message) { }
+}
+
+/// <summary>A message names a payment that has no row; the host retries it and then moves it to poison.</summary>
+public sealed class PaymentNotFoundException(string paymentId) : Exception($"Payment {paymentId} has no row in the payments table.")
+{
+    /// <summary>The payment id of the message.</summary>
+    public string PaymentId { get; } = paymentId;
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>Sends payment messages (only the id) to queue <c>payments</c>, base64-encoded as the Functions host expects.</summary>
+public sealed class PaymentQueue
+{
+    private readonly QueueClient _queue;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Creates the sender for <see cref="StorageNames.PaymentsQueue"/>.</summary>
+    public PaymentQueue(QueueServiceClient queues, StorageNames names)
+    {
+        _queue = queues.GetQueueClient(names.PaymentsQueue);
+        _created = new(() => _queue.CreateIfNotExistsAsync());
+    }
+
+    /// <summary>Enqueues a payment, visible after <paramref name="delay"/> (zero: at once).</summary>
+    public async Task SendAsync(string paymentId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var body = JsonSerializer.Serialize(new PaymentMessage(paymentId), PaymentMessage.JsonOptions);
+        await _queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+}

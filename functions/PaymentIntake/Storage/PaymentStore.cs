@@ -1,0 +1,53 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>Point reads and writes of payment rows in table storage.</summary>
+public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
+{
+    private readonly TableClient _table = tables.GetTableClient(names.PaymentsTable);
+    private readonly Lazy<Task> _created = new(() => tables.GetTableClient(names.PaymentsTable).CreateIfNotExistsAsync());
+
+    /// <summary>Inserts the row if no row has its id; returns false if one exists (the deduplication).</summary>
+    public async Task<bool> TryInsertAsync(PaymentEntity entity, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        try
+        {
+            var response = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            entity.ETag = response.Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads a row, or null when there is none.</summary>
+    public async Task<PaymentEntity?> GetAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var response = await _table.GetEntityIfExistsAsync<PaymentEntity>(paymentId, PaymentEntity.PaymentRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// Replaces the row if nobody changed it since it was read (optimistic concurrency on the ETag);
+    /// returns false if somebody did. Updates <paramref name="entity"/>'s ETag on success.
+    /// </summary>
+    public async Task<bool> TryReplaceAsync(PaymentEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            entity.ETag = response.Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+}

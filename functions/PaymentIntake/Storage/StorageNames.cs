@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>The names of the queues and tables, with the optional test-isolation prefix applied.</summary>
+public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
+{
+    /// <summary>The queue of payments to post (<c>payments</c>).</summary>
+    public string PaymentsQueue { get; } = Apply(options.Value.NamePrefix, "payments");
+
+    /// <summary>Where messages go that cannot be processed (<c>payments-poison</c>).</summary>
+    public string PaymentsPoisonQueue { get; } = Apply(options.Value.NamePrefix, "payments-poison");
+
+    /// <summary>The table of payment rows (<c>payments</c>).</summary>
+    public string PaymentsTable { get; } = Apply(options.Value.NamePrefix, "payments");
+
+    /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
+    public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace StripeEmulator;
+
+/// <summary>Control endpoints under <c>/_emulator</c>: faults, settings, ledger, authentication.</summary>
+internal static class ControlApi
+{
+    /// <summary>Body of <c>POST /_emulator/faults</c>.</summary>
+    internal sealed record FaultRequest(string Mode, int? Count);
+
+    /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
+    internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var control = app.MapGroup("/_emulator");
+
+        control.MapPost("/faults", (FaultRequest request, EmulatorState state) =>
+        {
+            FaultMode? mode = request.Mode.ToLowerInvariant() switch
+            {
+                "none" => FaultMode.None,
+                "server_error" or "500" => FaultMode.ServerError,
+                "timeout" => FaultMode.Timeout,
+                "rate_limit" or "429" => FaultMode.RateLimit,
+                _ => null,
+            };
+            if (mode is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Unknown fault mode", detail: "Use none, server_error, timeout or rate_limit.");
+            }
+
+            state.SetFault(mode.Value, request.Count);
+            return Results.Ok(new { mode = mode.Value.ToString(), request.Count });
+        });
+
+        control.MapPost("/settings", (SettingsRequest request, EmulatorState state) =>
+        {
+            if (request.IdempotencyKeyLifetimeSeconds is { } lifetime)
+            {
+                state.IdempotencyKeyLifetime = TimeSpan.FromSeconds(lifetime);
+            }
+
+            if (request.HangSeconds is { } hang)
+            {
+                state.HangTime = TimeSpan.FromSeconds(hang);
+            }
+
+            return Results.Ok(new { idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
+        });
+
+        control.MapGet("/ledger", (EmulatorState state) => Results.Ok(new
+        {
+            charges = state.Ledger(),
+            requests = state.Requests,
+            faultsServed = state.FaultsServed,
+        }));
+
+        control.MapMethods("/authenticate/{id}", ["GET", "POST"], (string id, EmulatorState state) =>
+            state.FindPaymentIntent(id) is { } pi && PaymentIntentLogic.Authenticate(pi)
+                ? Results.Ok(new { id, status = "succeeded" })
+                : Results.NotFound());
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+
+namespace StripeEmulator;
+
+/// <summary>What the emulator should do to the next requests to the Stripe API.</summary>
+public enum FaultMode
+{
+    /// <summary>Answer normally.</summary>
+    None,
+    /// <summary>Answer 500 <c>api_error</c> with <c>Stripe-Should-Retry: true</c>.</summary>
+    ServerError,
+    /// <summary>Hold the request until the client gives up (or the hang time passes), then answer 504.</summary>
+    Timeout,
+    /// <summary>Answer 429 <c>rate_limit</c>.</summary>
+    RateLimit,
+}
+
+/// <summary>An emulated PaymentIntent.</summary>
+public sealed class EmulatedPaymentIntent
+{
+    /// <summary>The id, <c>pi_…</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>Amount in minor units.</summary>
+    public required long Amount { get; init; }
+    /// <summary>Lower-case ISO currency.</summary>
+    public required string Currency { get; init; }
+    /// <summary>Stripe status: requires_payment_method, requires_confirmation, requires_action, succeeded, canceled.</summary>
+    public string Status { get; set; } = "requires_payment_method";
+    /// <summary>The payment method, <c>pm_…</c>.</summary>
+    public string? PaymentMethod { get; set; }
+    /// <summary>Free text.</summary>
+    public string? Description { get; init; }
+    /// <summary>Metadata as sent.</summary>
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    /// <summary>Unix seconds.</summary>
+    public required long Created { get; init; }
+    /// <summary>The last card error, if any.</summary>
+    public (string Code, string DeclineCode, string Message)? LastPaymentError { get; set; }
+    /// <summary>The URL a member must visit to authenticate, when <see cref="Status"/> is requires_action.</summary>
+    public string? NextActionUrl { get; set; }
+    /// <summary>How many times this intent was charged successfully (never more than one in a correct client).</summary>
+    public int SucceededCharges { get; set; }
+}
+
+/// <summary>All state of one emulator: intents, idempotency records, faults and counters. Thread-safe.</summary>
+public sealed class EmulatorState(TimeProvider timeProvider)
+{
+    private readonly Lock _faultLock = new();
+    private FaultMode _faultMode;
+    private int? _faultsLeft;
+    private long _requests;
+    private long _faultsServed;
+
+    internal TimeProvider Time { get; } = timeProvider;
+
+    internal ConcurrentDictionary<string, EmulatedPaymentIntent> PaymentIntents { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentDictionary<string, IdempotencyRecord> IdempotencyRecords { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long Stripe keeps an idempotency key (24 hours at Stripe); shorten it to test expiry.</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a <see cref="FaultMode.Timeout"/> request is held before answering 504.</summary>
+    public TimeSpan HangTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Number of Stripe API requests received.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Number of requests answered with a fault.</summary>
+    public long FaultsServed => Interlocked.Read(ref _faultsServed);
+
+    /// <summary>The current fault mode.</summary>
+    public FaultMode FaultMode { get { lock (_faultLock) { return _faultMode; } } }
+
+    /// <summary>Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed.</summary>
+    public void SetFault(FaultMode mode, int? count = null)
+    {
+        lock (_faultLock)
+        {
+            _faultMode = mode;
+            _faultsLeft = mode == FaultMode.None ? null : count;
+        }
+    }
+
+    /// <summary>Counts a request and returns the fault to apply to it, if any.</summary>
+    internal FaultMode NextFault()
+    {
+        Interlocked.Increment(ref _requests);
+        lock (_faultLock)
+        {
+            if (_faultMode == FaultMode.None)
+            {
+                return FaultMode.None;
+            }
+
+            var mode = _faultMode;
+            if (_faultsLeft is { } left)
+            {
+                _faultsLeft = left - 1;
+                if (left - 1 <= 0)
+                {
+                    _faultMode = FaultMode.None;
+                    _faultsLeft = null;
+                }
+            }
+
+            Interlocked.Increment(ref _faultsServed);
+            return mode;
+        }
+    }
+
+    /// <summary>Successful charges per <c>metadata.payment_id</c> (intents without one are keyed by their own id).</summary>
+    public IReadOnlyDictionary<string, int> Ledger() =>
+        PaymentIntents.Values
+            .GroupBy(pi => pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(pi => pi.SucceededCharges), StringComparer.Ordinal);
+
+    /// <summary>Successful charges for one payment id (0 when unknown).</summary>
+    public int ChargesFor(string paymentId) => Ledger().GetValueOrDefault(paymentId);
+
+    /// <summary>Looks up an intent by id.</summary>
+    public EmulatedPaymentIntent? FindPaymentIntent(string id) => PaymentIntents.GetValueOrDefault(id);
+}
+
+/// <summary>A saved answer for an idempotency key, or a marker that a request with the key is in flight.</summary>
+internal sealed class IdempotencyRecord
+{
+    public required string Fingerprint { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public int? StatusCode { get; set; }
+    public string? Body { get; set; }
+}

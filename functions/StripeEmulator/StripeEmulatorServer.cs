@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StripeEmulator;
+
+/// <summary>
+/// A local stand-in for the Stripe API, good enough for Stripe.net to work against it unchanged.
+/// Runs in-process (tests, local host) or alone (<c>dotnet run</c>).
+/// </summary>
+public sealed class StripeEmulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StripeEmulatorServer(WebApplication app, EmulatorState state, Uri baseUrl)
+    {
+        _app = app;
+        State = state;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The base URL to give Stripe.net as its API base, e.g. <c>http://127.0.0.1:5123</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The emulator's state: payment intents, ledger, faults. Tests may read and steer it directly.</summary>
+    public EmulatorState State { get; }
+
+    /// <summary>Starts the emulator on <paramref name="url"/> (port 0 picks a free port).</summary>
+    public static async Task<StripeEmulatorServer> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var state = new EmulatorState(timeProvider ?? TimeProvider.System);
+        builder.Services.AddSingleton(state);
+        var app = builder.Build();
+        StripeApi.Map(app);
+        ControlApi.Map(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new StripeEmulatorServer(app, state, new Uri(address));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
