@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace PaymentFunctions.Tests;
+
+/// <summary>The Worker SDK's generated functions.metadata is what Azure runs: it must list exactly our triggers.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly JsonElement[] Functions = Load();
+
+    private static JsonElement[] Load()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    private static JsonElement Trigger(string function) =>
+        Functions.Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("bindings").EnumerateArray()
+            .Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    [Fact]
+    public void Metadata_ListsExactlyTheFunctions() =>
+        Assert.Equal(["GetPayment", "Health", "PostPayment", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [InlineData("SubmitPayment", "post", "payments", "Function")]
+    [InlineData("GetPayment", "get", "payments/{paymentId}", "Function")]
+    [InlineData("Health", "get", "health", "Anonymous")]
+    public void Metadata_HttpTrigger_HasRouteMethodAndAuthLevel(string function, string method, string route, string authLevel)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void Metadata_PostPayment_IsQueueTriggerOnPayments()
+    {
+        var trigger = Trigger("PostPayment");
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
+    }
+}

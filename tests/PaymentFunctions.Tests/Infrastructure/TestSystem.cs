@@ -1,0 +1,146 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using PaymentFunctions.LocalHost;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system for one test: the local host over real HTTP, the shared Azurite with fresh names (a prefix),
+/// and a Stripe emulator of its own, with time-compressed host.json and retry settings.
+/// </summary>
+public sealed class TestSystem : IAsyncDisposable
+{
+    public const int MaxDequeueCount = 3;
+
+    private TestSystem(LocalFunctionsHost host, StripeEmulatorServer emulator, string prefix, string storage)
+    {
+        Host = host;
+        Emulator = emulator;
+        Prefix = prefix;
+        Storage = storage;
+        Client = new HttpClient { BaseAddress = host.BaseUrl };
+        Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+    }
+
+    public LocalFunctionsHost Host { get; }
+
+    public StripeEmulatorServer Emulator { get; }
+
+    public string Prefix { get; }
+
+    public string Storage { get; }
+
+    /// <summary>A client that sends the function key.</summary>
+    public HttpClient Client { get; }
+
+    public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var emulator = await StripeEmulatorServer.StartAsync();
+        var prefix = "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Stripe:ApiKey"] = "sk_test_e2e",
+            ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
+            ["Stripe:RetryBaseDelay"] = "00:00:00.010",
+            ["Stripe:RequestTimeout"] = "00:00:02",
+            ["PaymentIntake:NamePrefix"] = prefix,
+            ["PaymentIntake:RetryLaterBaseDelay"] = "00:00:00.200",
+            ["PaymentIntake:RetryLaterMaxDelay"] = "00:00:01",
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        try
+        {
+            var host = await LocalFunctionsHost.StartAsync([], settings);
+            return new TestSystem(host, emulator, prefix, azurite.ConnectionString);
+        }
+        catch
+        {
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    public QueueClient Queue(string name) => new(Storage, Prefix + name);
+
+    public static object Payment(string method = "pm_card_visa", long amount = 45600, string memberId = "M-1001") =>
+        new { memberId, amount, currency = "usd", paymentMethodId = method };
+
+    public async Task<HttpResponseMessage> SubmitAsync(string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GetPaymentAsync(string paymentId) =>
+        await Client.GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}");
+
+    /// <summary>Polls the payment until <paramref name="until"/> holds; fails with the last state after the timeout.</summary>
+    public async Task<JsonElement> WaitForPaymentAsync(string paymentId, Func<JsonElement, bool> until, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var payment = await GetPaymentAsync(paymentId);
+            if (until(payment))
+            {
+                return payment;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Payment {paymentId} did not reach the expected state in time; last: {payment}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public Task<JsonElement> WaitForStatusAsync(string paymentId, string status, TimeSpan? timeout = null) =>
+        WaitForPaymentAsync(paymentId, p => p.GetProperty("status").GetString() == status, timeout);
+
+    /// <summary>Waits until the poison queue holds <paramref name="count"/> messages and returns their texts.</summary>
+    public async Task<string[]> WaitForPoisonAsync(int count, TimeSpan? timeout = null)
+    {
+        var poison = Queue("payments-poison");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (await poison.ExistsAsync())
+            {
+                var peeked = (await poison.PeekMessagesAsync(32)).Value;
+                if (peeked.Length >= count)
+                {
+                    return peeked.Select(m => m.MessageText).ToArray();
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The poison queue did not receive {count} message(s) in time.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}
