@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace PaymentFunctions.LocalHost;
 
 /// <summary>The host.json settings the local host honours, with the Functions host's defaults.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using PaymentFunctions.LocalHost;
 
 // `dotnet run --project functions/PaymentFunctions.LocalHost`: the same functions, no Functions host needed.

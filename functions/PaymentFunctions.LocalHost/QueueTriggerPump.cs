@@ -2,8 +2,6 @@ using System.Text;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Storage;

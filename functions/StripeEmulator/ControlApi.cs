@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace StripeEmulator;
 
 /// <summary>Control endpoints under <c>/_emulator</c>: faults, settings, ledger, authentication.</summary>

@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace StripeEmulator;
 
@@ -113,19 +110,19 @@ internal static class StripeApi
     {
         lock (record)
         {
-            if (record.Fingerprint != fingerprint)
-            {
-                return new(400, StripeJson.Error(
-                    "idempotency_error",
-                    $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
-            }
-
             if (record.StatusCode is not { } status)
             {
                 return new(409, StripeJson.Error(
                     "idempotency_error",
                     "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " + key + ". Please try again later.",
                     "idempotency_key_in_use"));
+            }
+
+            if (record.Fingerprint != fingerprint)
+            {
+                return new(400, StripeJson.Error(
+                    "idempotency_error",
+                    $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
             }
 
             return new(status, JsonNode.Parse(record.Body!)!.AsObject());

@@ -1,7 +1,7 @@
 using System.Net;
+using PaymentIntake.Posting;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using PaymentIntake.Posting;
 using Stripe;
 
 namespace PaymentIntake.Tests;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Polly;
 using PaymentIntake.Storage;
 using Stripe;
 

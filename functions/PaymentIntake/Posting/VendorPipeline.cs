@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using Polly;
 using Polly.Retry;
-using PaymentIntake.Configuration;
 
 namespace PaymentIntake.Posting;
 
