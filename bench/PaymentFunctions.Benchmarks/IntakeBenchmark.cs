@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using PaymentFunctions.LocalHost;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+
+namespace PaymentFunctions.Benchmarks;
+
+/// <summary>
+/// POST /api/payments on the local host at several concurrencies, against a baseline measured in the same run:
+/// the bare storage work of one intake (one table insert + one queue send) done directly with the Azure SDKs.
+/// The queue pump is off so that only intake is measured.
+/// </summary>
+internal static class IntakeBenchmark
+{
+    public static async Task RunAsync(int requests, int[] concurrencies)
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        Console.WriteLine($"Intake benchmark: {requests} requests per run, Azurite {azurite.ConnectionString.Split(';').First(p => p.StartsWith("QueueEndpoint", StringComparison.Ordinal))}");
+        Console.WriteLine();
+        Console.WriteLine("| clients | bare storage req/s | p50 ms | p99 ms | intake req/s | p50 ms | p99 ms | intake ÷ bare |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var concurrency in concurrencies)
+        {
+            var bare = await BareStorageAsync(azurite.ConnectionString, concurrency, requests);
+            var intake = await IntakeAsync(azurite.ConnectionString, concurrency, requests);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {concurrency} | {bare.PerSecond:F0} | {bare.P50Ms:F1} | {bare.P99Ms:F1} | {intake.PerSecond:F0} | {intake.P50Ms:F1} | {intake.P99Ms:F1} | {intake.PerSecond / bare.PerSecond:F2} |"));
+            if (bare.Failures + intake.Failures > 0)
+            {
+                Console.WriteLine($"  failures: bare {bare.Failures}, intake {intake.Failures}");
+            }
+        }
+    }
+
+    private static string Prefix() => "b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+
+    private static async Task<LoadResult> BareStorageAsync(string connection, int concurrency, int requests)
+    {
+        var prefix = Prefix();
+        var table = new TableServiceClient(connection).GetTableClient(prefix + "payments");
+        var queue = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(prefix + "payments");
+        await table.CreateIfNotExistsAsync();
+        await queue.CreateIfNotExistsAsync();
+        async Task<bool> One(int i)
+        {
+            var id = PaymentId.FromIdempotencyKey($"{prefix}-{i}");
+            var now = DateTimeOffset.UtcNow;
+            await table.AddEntityAsync(new PaymentEntity
+            {
+                PartitionKey = id, MemberId = "M-1001", Amount = 45600, Currency = "usd", PaymentMethodId = "pm_card_visa",
+                RequestHash = id, AcceptedAt = now, UpdatedAt = now,
+            });
+            await queue.SendMessageAsync($$"""{"paymentId":"{{id}}"}""");
+            return true;
+        }
+
+        await LoadResult.RunAsync(concurrency, Math.Min(50, requests), i => One(requests + i));
+        return await LoadResult.RunAsync(concurrency, requests, One);
+    }
+
+    private static async Task<LoadResult> IntakeAsync(string connection, int concurrency, int requests)
+    {
+        var prefix = Prefix();
+        await using var host = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = connection,
+            ["PaymentIntake:NamePrefix"] = prefix,
+            ["LocalHost:QueuePump"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseUrl };
+        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+        var body = new { memberId = "M-1001", amount = 45600, currency = "usd", paymentMethodId = "pm_card_visa" };
+        async Task<bool> One(int i)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", $"{prefix}-{i}");
+            using var response = await client.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.Accepted;
+        }
+
+        await LoadResult.RunAsync(concurrency, Math.Min(50, requests), i => One(requests + i));
+        return await LoadResult.RunAsync(concurrency, requests, One);
+    }
+}
