@@ -9,16 +9,20 @@ public sealed record HttpFunction(string Name, MethodInfo Method, string Route, 
 /// <summary>A queue-triggered function found by reflection.</summary>
 public sealed record QueueFunction(string Name, MethodInfo Method, string QueueName);
 
+/// <summary>A timer-triggered function found by reflection.</summary>
+public sealed record TimerFunction(string Name, MethodInfo Method, string Schedule);
+
 /// <summary>
 /// The functions of an assembly, read from their <c>[Function]</c>, <c>[HttpTrigger]</c> and <c>[QueueTrigger]</c>
 /// attributes, as the Worker SDK reads them to write <c>functions.metadata</c>.
 /// </summary>
 public sealed class FunctionCatalog
 {
-    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<QueueFunction> queues)
+    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<QueueFunction> queues, IReadOnlyList<TimerFunction> timers)
     {
         Http = http;
         Queues = queues;
+        Timers = timers;
     }
 
     /// <summary>The HTTP functions.</summary>
@@ -27,12 +31,16 @@ public sealed class FunctionCatalog
     /// <summary>The queue functions.</summary>
     public IReadOnlyList<QueueFunction> Queues { get; }
 
+    /// <summary>The timer functions.</summary>
+    public IReadOnlyList<TimerFunction> Timers { get; }
+
     /// <summary>Reads every <c>[Function]</c> method of <paramref name="assembly"/>; fails on triggers it cannot run.</summary>
     public static FunctionCatalog From(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var http = new List<HttpFunction>();
         var queues = new List<QueueFunction>();
+        var timers = new List<TimerFunction>();
         foreach (var method in assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)))
         {
             if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
@@ -50,12 +58,16 @@ public sealed class FunctionCatalog
             {
                 queues.Add(new QueueFunction(function.Name, method, queueTrigger.QueueName));
             }
+            else if (parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } timerTrigger)
+            {
+                timers.Add(new TimerFunction(function.Name, method, timerTrigger.Schedule));
+            }
             else
             {
                 throw new NotSupportedException($"Function {function.Name} has a trigger the local host does not run; run it under the Functions host (func start).");
             }
         }
 
-        return new FunctionCatalog(http, queues);
+        return new FunctionCatalog(http, queues, timers);
     }
 }

@@ -58,6 +58,15 @@ internal static class FunctionInvoker
             _ => Unsupported(parameter),
         };
 
+    /// <summary>Binder for a timer trigger: a <see cref="TimerInfo"/> and the host's cancellation token.</summary>
+    public static Func<ParameterInfo, object?> TimerBinder(CancellationToken cancellationToken) => parameter =>
+        parameter switch
+        {
+            _ when parameter.ParameterType == typeof(TimerInfo) => new TimerInfo(),
+            _ when parameter.ParameterType == typeof(CancellationToken) => cancellationToken,
+            _ => Unsupported(parameter),
+        };
+
     private static object? Unsupported(ParameterInfo parameter) =>
         throw new NotSupportedException($"The local host cannot bind parameter '{parameter.Name}' of type {parameter.ParameterType.Name} of {parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}.");
 }

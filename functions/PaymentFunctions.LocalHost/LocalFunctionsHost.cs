@@ -75,6 +75,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 owned.Add(emulator);
                 builder.Configuration["Stripe:ApiKey"] = EmulatorApiKey;
                 builder.Configuration["Stripe:ApiBase"] = emulator.BaseUrl.ToString();
+                builder.Configuration["Stripe:WebhookSecret"] = emulator.State.WebhookSecret;
             }
 
             var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
@@ -90,10 +91,25 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 }
             }
 
+            if (builder.Configuration.GetValue($"{LocalHostOptions.Section}:TimerTriggers", true))
+            {
+                foreach (var timerFunction in catalog.Timers)
+                {
+                    _ = TimerTriggerPump.Interval(timerFunction, builder.Configuration); // refuse unsupported schedules at start
+                    builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerPump>(sp, timerFunction));
+                }
+            }
+
             var app = builder.Build();
             HttpFunctionEndpoints.Map(app, catalog, hostSettings);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new LocalFunctionsHost(app, owned, emulator);
+            var host = new LocalFunctionsHost(app, owned, emulator);
+            if (emulator is not null)
+            {
+                emulator.State.WebhookUrl = new Uri(host.BaseUrl, $"{hostSettings.RoutePrefix}/webhooks/stripe");
+            }
+
+            return host;
         }
         catch
         {

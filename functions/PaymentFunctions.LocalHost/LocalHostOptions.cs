@@ -14,4 +14,7 @@ public sealed class LocalHostOptions
 
     /// <summary>Whether queue triggers run. Default true; the intake benchmark turns it off to measure intake alone.</summary>
     public bool QueuePump { get; set; } = true;
+
+    /// <summary>Whether timer triggers run. Default true.</summary>
+    public bool TimerTriggers { get; set; } = true;
 }

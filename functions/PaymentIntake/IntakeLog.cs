@@ -30,6 +30,9 @@ internal static partial class PostingLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Posting payment {PaymentId} failed unexpectedly")]
     public static partial void Unexpected(ILogger logger, Exception exception, string paymentId);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Payment {PaymentId} gave up waiting for the vendor after {Attempts} attempts; moved to poison")]
+    public static partial void GaveUp(ILogger logger, string paymentId, int attempts);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
     public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
 }

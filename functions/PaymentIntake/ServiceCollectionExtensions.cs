@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
+using PaymentIntake.Reconciliation;
+using PaymentIntake.Webhooks;
 using PaymentIntake.Storage;
 using Stripe;
 
@@ -19,6 +21,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddPaymentIntake(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PaymentIntakeOptions>().Bind(configuration.GetSection(PaymentIntakeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PostingOptions>().Bind(configuration.GetSection(PostingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionSetting] ?? "")
@@ -39,6 +42,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StripeVendor>();
         services.AddSingleton<PaymentPoster>();
         services.AddSingleton<PaymentIntakeService>();
+        services.AddSingleton<PaymentsDueIndex>();
+        services.AddSingleton<VendorCircuitStore>();
+        services.AddSingleton<PaymentReconciler>();
+        services.AddSingleton<StripeWebhookHandler>();
         return services;
     }
 

@@ -4,10 +4,10 @@ namespace StripeEmulator;
 internal static class ControlApi
 {
     /// <summary>Body of <c>POST /_emulator/faults</c>.</summary>
-    internal sealed record FaultRequest(string Mode, int? Count);
+    internal sealed record FaultRequest(string Mode, int? Count, string? PathContains);
 
     /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
-    internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds);
+    internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds, int? RateLimitPerSecond, Uri? WebhookUrl, string? WebhookSecret);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -21,6 +21,7 @@ internal static class ControlApi
                 "server_error" or "500" => FaultMode.ServerError,
                 "timeout" => FaultMode.Timeout,
                 "rate_limit" or "429" => FaultMode.RateLimit,
+                "drop_response" => FaultMode.DropResponse,
                 _ => null,
             };
             if (mode is null)
@@ -28,7 +29,7 @@ internal static class ControlApi
                 return Results.Problem(statusCode: 400, title: "Unknown fault mode", detail: "Use none, server_error, timeout or rate_limit.");
             }
 
-            state.SetFault(mode.Value, request.Count);
+            state.SetFault(mode.Value, request.Count, request.PathContains);
             return Results.Ok(new { mode = mode.Value.ToString(), request.Count });
         });
 
@@ -44,7 +45,22 @@ internal static class ControlApi
                 state.HangTime = TimeSpan.FromSeconds(hang);
             }
 
-            return Results.Ok(new { idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
+            if (request.RateLimitPerSecond is { } rate)
+            {
+                state.RateLimitPerSecond = rate > 0 ? rate : null;
+            }
+
+            if (request.WebhookUrl is not null)
+            {
+                state.WebhookUrl = request.WebhookUrl;
+            }
+
+            if (request.WebhookSecret is not null)
+            {
+                state.WebhookSecret = request.WebhookSecret;
+            }
+
+            return Results.Ok(new { rateLimitPerSecond = state.RateLimitPerSecond, webhookUrl = state.WebhookUrl, idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
         });
 
         control.MapGet("/ledger", (EmulatorState state) => Results.Ok(new
@@ -52,10 +68,13 @@ internal static class ControlApi
             charges = state.Ledger(),
             requests = state.Requests,
             faultsServed = state.FaultsServed,
+            rateLimited = state.RateLimited,
+            maxRequestsPerSecond = state.MaxRequestsPerSecond,
+            webhooksDelivered = state.WebhooksDelivered,
         }));
 
         control.MapMethods("/authenticate/{id}", ["GET", "POST"], (string id, EmulatorState state) =>
-            state.FindPaymentIntent(id) is { } pi && PaymentIntentLogic.Authenticate(pi)
+            state.FindPaymentIntent(id) is { } pi && PaymentIntentLogic.Authenticate(state, pi)
                 ? Results.Ok(new { id, status = "succeeded" })
                 : Results.NotFound());
     }

@@ -13,6 +13,8 @@ public enum FaultMode
     Timeout,
     /// <summary>Answer 429 <c>rate_limit</c>.</summary>
     RateLimit,
+    /// <summary>Carry the request out, then drop the connection: the client never learns the answer.</summary>
+    DropResponse,
 }
 
 /// <summary>An emulated PaymentIntent.</summary>
@@ -46,8 +48,12 @@ public sealed class EmulatedPaymentIntent
 public sealed class EmulatorState(TimeProvider timeProvider)
 {
     private readonly Lock _faultLock = new();
+    private readonly Queue<DateTimeOffset> _window = new();
     private FaultMode _faultMode;
     private int? _faultsLeft;
+    private string? _faultPath;
+    private int _maxPerSecond;
+    private long _rateLimited;
     private long _requests;
     private long _faultsServed;
 
@@ -72,23 +78,72 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     /// <summary>The current fault mode.</summary>
     public FaultMode FaultMode { get { lock (_faultLock) { return _faultMode; } } }
 
-    /// <summary>Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed.</summary>
-    public void SetFault(FaultMode mode, int? count = null)
+    /// <summary>Most requests accepted per rolling second, like Stripe's rate limit (null: unlimited). Excess requests get 429.</summary>
+    public int? RateLimitPerSecond { get; set; }
+
+    /// <summary>Requests answered 429 by <see cref="RateLimitPerSecond"/>.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>The most requests that arrived within any rolling second.</summary>
+    public int MaxRequestsPerSecond { get { lock (_window) { return _maxPerSecond; } } }
+
+    /// <summary>Where to send signed webhook events (null: none are sent).</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>The secret that signs webhook events.</summary>
+    public string WebhookSecret { get; set; } = "whsec_emulator";
+
+    /// <summary>Webhook deliveries answered 2xx.</summary>
+    public long WebhooksDelivered => Interlocked.Read(ref _webhooksDelivered);
+
+    private long _webhooksDelivered;
+
+    internal void CountWebhookDelivered() => Interlocked.Increment(ref _webhooksDelivered);
+
+    /// <summary>
+    /// Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed; with
+    /// <paramref name="pathContains"/>, only for requests whose path contains it (e.g. <c>/confirm</c>).
+    /// </summary>
+    public void SetFault(FaultMode mode, int? count = null, string? pathContains = null)
     {
         lock (_faultLock)
         {
             _faultMode = mode;
             _faultsLeft = mode == FaultMode.None ? null : count;
+            _faultPath = mode == FaultMode.None ? null : pathContains;
+        }
+    }
+
+    /// <summary>Counts an arrival in the rolling second; false when it exceeds <see cref="RateLimitPerSecond"/>.</summary>
+    internal bool Admit()
+    {
+        var now = Time.GetUtcNow();
+        lock (_window)
+        {
+            while (_window.Count > 0 && now - _window.Peek() >= TimeSpan.FromSeconds(1))
+            {
+                _window.Dequeue();
+            }
+
+            _window.Enqueue(now);
+            _maxPerSecond = Math.Max(_maxPerSecond, _window.Count);
+            if (RateLimitPerSecond is { } limit && _window.Count > limit)
+            {
+                Interlocked.Increment(ref _rateLimited);
+                return false;
+            }
+
+            return true;
         }
     }
 
     /// <summary>Counts a request and returns the fault to apply to it, if any.</summary>
-    internal FaultMode NextFault()
+    internal FaultMode NextFault(string path)
     {
         Interlocked.Increment(ref _requests);
         lock (_faultLock)
         {
-            if (_faultMode == FaultMode.None)
+            if (_faultMode == FaultMode.None || (_faultPath is not null && !path.Contains(_faultPath, StringComparison.Ordinal)))
             {
                 return FaultMode.None;
             }

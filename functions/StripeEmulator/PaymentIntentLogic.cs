@@ -80,6 +80,7 @@ internal static class PaymentIntentLogic
                 pi.Status = "succeeded";
                 pi.LastPaymentError = null;
                 pi.SucceededCharges++;
+                WebhookSender.Publish(state, "payment_intent.succeeded", pi);
                 return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
             }
 
@@ -87,6 +88,7 @@ internal static class PaymentIntentLogic
             {
                 pi.Status = "requires_payment_method";
                 pi.LastPaymentError = decline;
+                WebhookSender.Publish(state, "payment_intent.payment_failed", pi);
                 return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, "payment_method", decline.DeclineCode, StripeJson.PaymentIntent(pi)));
             }
 
@@ -103,7 +105,7 @@ internal static class PaymentIntentLogic
         }
     }
 
-    public static ApiAnswer Cancel(EmulatedPaymentIntent pi)
+    public static ApiAnswer Cancel(EmulatorState state, EmulatedPaymentIntent pi)
     {
         lock (pi)
         {
@@ -116,12 +118,13 @@ internal static class PaymentIntentLogic
             }
 
             pi.Status = "canceled";
+            WebhookSender.Publish(state, "payment_intent.canceled", pi);
             return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
         }
     }
 
     /// <summary>Completes a pending authentication (what a member's browser would do).</summary>
-    public static bool Authenticate(EmulatedPaymentIntent pi)
+    public static bool Authenticate(EmulatorState state, EmulatedPaymentIntent pi)
     {
         lock (pi)
         {
@@ -132,6 +135,7 @@ internal static class PaymentIntentLogic
 
             pi.Status = "succeeded";
             pi.SucceededCharges++;
+            WebhookSender.Publish(state, "payment_intent.succeeded", pi);
             return true;
         }
     }

@@ -23,7 +23,7 @@ internal static class StripeApi
 
         app.MapPost("/v1/payment_intents/{id}/cancel", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, _ => state.FindPaymentIntent(id) is { } pi
-                ? PaymentIntentLogic.Cancel(pi)
+                ? PaymentIntentLogic.Cancel(state, pi)
                 : ApiAnswer.NotFound(id, "intent")));
     }
 
@@ -38,7 +38,14 @@ internal static class StripeApi
             return;
         }
 
-        switch (state.NextFault())
+        if (!state.Admit())
+        {
+            await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
+            return;
+        }
+
+        var fault = state.NextFault(ctx.Request.Path);
+        switch (fault)
         {
             case FaultMode.ServerError:
                 ctx.Response.Headers["Stripe-Should-Retry"] = "true";
@@ -64,6 +71,18 @@ internal static class StripeApi
         var form = ctx.Request.HasFormContentType
             ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false)
             : FormCollection.Empty;
+
+        if (fault == FaultMode.DropResponse)
+        {
+            // The work is done (and saved under the key) but the answer is lost on the way back.
+            var wrapped = operation;
+            operation = f =>
+            {
+                var answer = wrapped(f);
+                ctx.Abort();
+                return answer;
+            };
+        }
 
         var key = ctx.Request.Headers["Idempotency-Key"].ToString();
         if (!HttpMethods.IsPost(ctx.Request.Method) || key.Length == 0)
@@ -142,6 +161,11 @@ internal static class StripeApi
 
     private static async Task Write(HttpContext ctx, ApiAnswer answer, bool replayed = false)
     {
+        if (ctx.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
         ctx.Response.StatusCode = answer.StatusCode;
         ctx.Response.ContentType = "application/json";
         ctx.Response.Headers["Request-Id"] = "req_" + Guid.NewGuid().ToString("N")[..14];

@@ -21,12 +21,13 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["GetPayment", "Health", "PostPayment", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["GetPayment", "Health", "PostPayment", "ReconcilePayments", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]
     [InlineData("GetPayment", "get", "payments/{paymentId}", "Function")]
     [InlineData("Health", "get", "health", "Anonymous")]
+    [InlineData("StripeWebhook", "post", "webhooks/stripe", "Anonymous")]
     public void Metadata_HttpTrigger_HasRouteMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = Trigger(function);
@@ -44,5 +45,14 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
+    }
+
+    [Fact]
+    public void Metadata_ReconcilePayments_RunsEveryMinute()
+    {
+        var trigger = Trigger("ReconcilePayments");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("0 */1 * * * *", trigger.GetProperty("schedule").GetString());
     }
 }

@@ -33,6 +33,20 @@ internal static class Problems
         Detail = what,
     });
 
+    public static ObjectResult BadSignature() => Result(new ProblemDetails
+    {
+        Type = TypeBase + "invalid-signature",
+        Title = "The Stripe-Signature header is missing, invalid or too old.",
+        Status = StatusCodes.Status400BadRequest,
+    });
+
+    public static ObjectResult WebhooksNotConfigured() => Result(new ProblemDetails
+    {
+        Type = TypeBase + "webhooks-not-configured",
+        Title = "Webhooks are not configured (Stripe:WebhookSecret is empty).",
+        Status = StatusCodes.Status503ServiceUnavailable,
+    });
+
     private static ObjectResult Result(ProblemDetails problem) => new(problem)
     {
         StatusCode = problem.Status,

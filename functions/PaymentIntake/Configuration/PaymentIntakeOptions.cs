@@ -14,12 +14,4 @@ public sealed class PaymentIntakeOptions
     /// </summary>
     [RegularExpression("^([a-z][a-z0-9]{0,19})?$", ErrorMessage = "NamePrefix must be empty or a lower-case letter followed by up to 19 lower-case letters or digits.")]
     public string NamePrefix { get; set; } = "";
-
-    /// <summary>First delay before trying again when the vendor is unavailable. Default 30 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan RetryLaterBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Cap of the delay between tries while the vendor is unavailable. Default 10 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "6.00:00:00")]
-    public TimeSpan RetryLaterMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -27,4 +27,7 @@ public sealed class StripeOptions
     /// <summary>First retry delay; doubles each retry, with jitter. Default 500 ms.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Signing secret of the webhook endpoint (<c>whsec_…</c>). Empty: <c>POST /api/webhooks/stripe</c> answers 503.</summary>
+    public string? WebhookSecret { get; set; }
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Storage;
 
 namespace PaymentIntake.Payments;
@@ -9,7 +11,13 @@ namespace PaymentIntake.Payments;
 /// Intake: validate, record durably with the time of acceptance, queue for posting. Never calls the vendor,
 /// so it keeps working while the vendor is down.
 /// </summary>
-public sealed class PaymentIntakeService(PaymentStore store, PaymentQueue queue, TimeProvider time, ILogger<PaymentIntakeService> logger)
+public sealed class PaymentIntakeService(
+    PaymentStore store,
+    PaymentQueue queue,
+    PaymentsDueIndex due,
+    IOptions<PostingOptions> options,
+    TimeProvider time,
+    ILogger<PaymentIntakeService> logger)
 {
     /// <summary>Accepts a payment: <c>POST /api/payments</c>.</summary>
     public async Task<IntakeResult> SubmitAsync(string? idempotencyKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -32,7 +40,10 @@ public sealed class PaymentIntakeService(PaymentStore store, PaymentQueue queue,
 
         var paymentId = PaymentId.FromIdempotencyKey(idempotencyKey!);
         var row = NewRow(paymentId, request!, time.GetUtcNow());
-        if (await store.TryInsertAsync(row, cancellationToken).ConfigureAwait(false))
+        // The due-index entry lets the reconciler find the payment if we crash before the enqueue; written alongside the row.
+        var inserted = store.TryInsertAsync(row, cancellationToken);
+        await Task.WhenAll(inserted, due.AddAsync(paymentId, row.AcceptedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
+        if (await inserted.ConfigureAwait(false))
         {
             await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             IntakeLog.Accepted(logger, paymentId, row.Amount, row.Currency);

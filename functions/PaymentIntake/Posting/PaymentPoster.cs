@@ -7,15 +7,17 @@ using PaymentIntake.Storage;
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// Handles one message of queue <c>payments</c>: loads the row, claims it, posts it through <see cref="StripeVendor"/>
-/// and records the outcome. Vendor outages reschedule the payment with a new delayed message (the current one completes),
-/// so dequeue counts are spent only on bugs and bad data, which are rethrown for the host to retry and poison.
+/// Handles one message of queue <c>payments</c>: loads the row (the truth), asks the shared circuit whether the vendor
+/// may be called, claims the row, posts it through <see cref="StripeVendor"/> and records the outcome.
+/// Vendor outages reschedule the payment with a new delayed message (the current one completes), so dequeue counts are
+/// spent only on bugs and bad data, which are rethrown for the host to retry and finally poison.
 /// </summary>
 public sealed class PaymentPoster(
     PaymentStore store,
     PaymentQueue queue,
     StripeVendor vendor,
-    IOptions<PaymentIntakeOptions> options,
+    VendorCircuitStore circuit,
+    IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<PaymentPoster> logger)
 {
@@ -32,10 +34,18 @@ public sealed class PaymentPoster(
             return;
         }
 
-        row.Status = PaymentStatus.Posting;
         row.Attempts++;
         row.NextAttemptAt = null;
         row.UpdatedAt = time.GetUtcNow();
+        var admission = await circuit.AdmitAsync(cancellationToken).ConfigureAwait(false);
+        if (admission is Admission.Rejected rejected)
+        {
+            // Not a call to the vendor: one row write and one delayed message, no earlier than the circuit allows.
+            await ApplyAsync(row, new PostingOutcome.RetryLater($"The vendor circuit is {rejected.State.State} until {rejected.RetryAt:O}."), rejected.RetryAt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        row.Status = PaymentStatus.Posting;
         if (!await store.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ClaimedElsewhere(logger, paymentId);
@@ -54,7 +64,16 @@ public sealed class PaymentPoster(
             throw;
         }
 
-        await ApplyAsync(row, outcome, cancellationToken).ConfigureAwait(false);
+        if (outcome is PostingOutcome.RetryLater)
+        {
+            await circuit.RecordFailureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await circuit.RecordSuccessAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ApplyAsync(row, outcome, notBefore: null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RememberReferenceAsync(PaymentEntity row, string reference, CancellationToken cancellationToken)
@@ -67,7 +86,7 @@ public sealed class PaymentPoster(
         }
     }
 
-    private async Task ApplyAsync(PaymentEntity row, PostingOutcome outcome, CancellationToken cancellationToken)
+    private async Task ApplyAsync(PaymentEntity row, PostingOutcome outcome, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         row.UpdatedAt = now;
@@ -95,9 +114,21 @@ public sealed class PaymentPoster(
                 row.Status = PaymentStatus.Failed;
                 row.LastError = failed.Reason;
                 break;
+            case PostingOutcome.RetryLater later when now - row.AcceptedAt >= options.Value.MaxPostingAge:
+                row.Status = PaymentStatus.Failed;
+                row.LastError = $"{PoisonReasons.VendorUnavailable}: gave up after {options.Value.MaxPostingAge} since acceptance; last: {later.Reason}";
+                await queue.SendToPoisonAsync(row.PaymentId, PoisonReasons.VendorUnavailable, cancellationToken).ConfigureAwait(false);
+                PostingLog.GaveUp(logger, row.PaymentId, row.Attempts);
+                break;
             case PostingOutcome.RetryLater later:
                 var o = options.Value;
                 var delay = RetrySchedule.DelayAfter(row.Attempts, o.RetryLaterBaseDelay, o.RetryLaterMaxDelay, Random.Shared.NextDouble());
+                if (notBefore is { } earliest && earliest - now > delay)
+                {
+                    // Spread the wake-ups after a break over the next base delay, so the vendor is not hit by a wave.
+                    delay = earliest - now + (o.RetryLaterBaseDelay * Random.Shared.NextDouble());
+                }
+
                 row.Status = PaymentStatus.Accepted;
                 row.LastError = later.Reason;
                 row.NextAttemptAt = now + delay;
@@ -111,7 +142,9 @@ public sealed class PaymentPoster(
 
         if (!await store.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Payment {row.PaymentId} changed while it was being posted.");
+            // Another writer (a duplicate message, a webhook) got there first; its state stands.
+            PostingLog.ClaimedElsewhere(logger, row.PaymentId);
+            return;
         }
 
         PostingLog.Outcome(logger, row.PaymentId, row.Status, row.Attempts);
@@ -132,4 +165,11 @@ public sealed class PaymentPoster(
         {
         }
     }
+}
+
+/// <summary>Reasons our own code gives when it moves a payment to the poison queue.</summary>
+public static class PoisonReasons
+{
+    /// <summary>The vendor stayed unavailable longer than <see cref="PostingOptions.MaxPostingAge"/>.</summary>
+    public const string VendorUnavailable = "vendor_unavailable";
 }

@@ -23,41 +23,46 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
         ArgumentNullException.ThrowIfNull(rememberReference);
         try
         {
-            PaymentIntent intent;
-            if (payment.VendorReference is null)
-            {
-                intent = await pipeline.Pipeline.ExecuteAsync(
-                    async ct => await _intents.CreateAsync(CreateOptions(payment), Idempotent(payment, "create"), ct).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-                await rememberReference(intent.Id).ConfigureAwait(false);
-            }
-            else
-            {
-                intent = await pipeline.Pipeline.ExecuteAsync(
-                    async ct => await _intents.GetAsync(payment.VendorReference, cancellationToken: ct).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-            }
-
-            var outcome = VendorAnswerClassifier.ForIntent(intent);
-            if (outcome is not PostingOutcome.ConfirmNeeded)
-            {
-                return outcome;
-            }
-
-            var confirm = new PaymentIntentConfirmOptions { PaymentMethod = payment.PaymentMethodId };
-            intent = await pipeline.Pipeline.ExecuteAsync(
-                async ct => await _intents.ConfirmAsync(intent.Id, confirm, Idempotent(payment, "confirm"), ct).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            outcome = VendorAnswerClassifier.ForIntent(intent);
-            return outcome is PostingOutcome.ConfirmNeeded
-                ? new PostingOutcome.RetryLater($"The PaymentIntent {intent.Id} is still {intent.Status} after confirming.")
-                : outcome;
+            return await pipeline.Attempt.ExecuteAsync(ct => StepAsync(payment, rememberReference, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, payment.VendorReference, cancellationToken) is { } outcome)
         {
             return outcome;
         }
     }
+
+    /// <summary>One step: learn where the intent stands (create it, or read it), then confirm it if it needs that.</summary>
+    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
+    {
+        PaymentIntent intent;
+        if (payment.VendorReference is null)
+        {
+            intent = await CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), Idempotent(payment, "create"), ct), cancellationToken).ConfigureAwait(false);
+            await rememberReference(intent.Id).ConfigureAwait(false);
+        }
+        else
+        {
+            var reference = payment.VendorReference;
+            intent = await CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = VendorAnswerClassifier.ForIntent(intent);
+        if (outcome is not PostingOutcome.ConfirmNeeded)
+        {
+            return outcome;
+        }
+
+        var confirm = new PaymentIntentConfirmOptions { PaymentMethod = payment.PaymentMethodId };
+        var id = intent.Id;
+        intent = await CallAsync(ct => _intents.ConfirmAsync(id, confirm, Idempotent(payment, "confirm"), ct), cancellationToken).ConfigureAwait(false);
+        outcome = VendorAnswerClassifier.ForIntent(intent);
+        return outcome is PostingOutcome.ConfirmNeeded
+            ? new PostingOutcome.RetryLater($"The PaymentIntent {intent.Id} is still {intent.Status} after confirming.")
+            : outcome;
+    }
+
+    private ValueTask<PaymentIntent> CallAsync(Func<CancellationToken, Task<PaymentIntent>> request, CancellationToken cancellationToken) =>
+        pipeline.Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken);
 
     private static RequestOptions Idempotent(PaymentEntity payment, string step) =>
         new() { IdempotencyKey = $"{payment.PaymentId}-{step}" };

@@ -78,6 +78,12 @@ public static class VendorAnswerClassifier
             return new PostingOutcome.RetryLater($"Vendor refused our credentials ({status}): {error?.Message ?? ex.Message}");
         }
 
+        if (error?.Code == "payment_intent_unexpected_state")
+        {
+            // The intent moved on (e.g. a confirm whose answer was lost already succeeded): the next attempt reads it.
+            return new PostingOutcome.RetryLater($"The PaymentIntent changed state at the vendor: {error.Message ?? ex.Message}");
+        }
+
         if (status is 400 or 404)
         {
             return new PostingOutcome.Failed($"Vendor rejected the request ({status} {error?.Code ?? error?.Type}): {error?.Message ?? ex.Message}");

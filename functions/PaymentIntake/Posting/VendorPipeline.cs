@@ -1,26 +1,32 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PaymentIntake.Configuration;
 using Polly;
 using Polly.Retry;
+using PaymentIntake.Configuration;
 
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// The one resilience pipeline around every vendor call: retry transient failures with exponential backoff and
-/// jitter (outermost), each try bounded by a timeout. Stripe.net's own retries are off, so these are the real numbers.
+/// The resilience pipelines around the vendor. <see cref="Attempt"/> retries a whole posting step (read the intent,
+/// then act) on transient failures, with exponential backoff and jitter, so a retry after a lost answer reads before it
+/// acts. <see cref="Call"/> wraps every single HTTP request: the per-instance rate limit (requests wait their turn),
+/// then a timeout. Stripe.net's own retries are off, so these are the real numbers.
 /// </summary>
-public sealed class VendorPipeline
+public sealed class VendorPipeline : IDisposable
 {
-    /// <summary>Builds the pipeline from <see cref="StripeOptions"/>.</summary>
-    public VendorPipeline(IOptions<StripeOptions> options, TimeProvider time, ILogger<VendorPipeline> logger)
+    private readonly TokenBucketRateLimiter _limiter;
+
+    /// <summary>Builds the pipelines from <see cref="StripeOptions"/> and <see cref="PostingOptions"/>.</summary>
+    public VendorPipeline(IOptions<StripeOptions> stripe, IOptions<PostingOptions> posting, TimeProvider time, ILogger<VendorPipeline> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var o = options.Value;
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        ArgumentNullException.ThrowIfNull(stripe);
+        ArgumentNullException.ThrowIfNull(posting);
+        var o = stripe.Value;
+        var attempt = new ResiliencePipelineBuilder { TimeProvider = time };
         if (o.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
+            attempt.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = o.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
@@ -35,9 +41,30 @@ public sealed class VendorPipeline
             });
         }
 
-        Pipeline = builder.AddTimeout(o.RequestTimeout).Build();
+        Attempt = attempt.Build();
+
+        // One token at a time, refilled every 1/rate s: never a burst above the configured rate.
+        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / posting.Value.RatePerSecond),
+            QueueLimit = 100_000,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+        Call = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRateLimiter(_limiter)
+            .AddTimeout(o.RequestTimeout)
+            .Build();
     }
 
-    /// <summary>The pipeline.</summary>
-    public ResiliencePipeline Pipeline { get; }
+    /// <summary>Retries around one posting step.</summary>
+    public ResiliencePipeline Attempt { get; }
+
+    /// <summary>Rate limit and timeout around one HTTP request.</summary>
+    public ResiliencePipeline Call { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _limiter.Dispose();
 }

@@ -6,6 +6,10 @@ namespace PaymentIntake.Storage;
 /// <param name="PaymentId">The payment to post.</param>
 public sealed record PaymentMessage(string PaymentId)
 {
+    /// <summary>Why our own code poisoned it (e.g. <c>vendor_unavailable</c>); absent on ordinary messages.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Parses a message body; throws <see cref="InvalidPaymentMessageException"/> for anything else.</summary>

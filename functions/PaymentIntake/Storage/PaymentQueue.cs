@@ -7,13 +7,17 @@ namespace PaymentIntake.Storage;
 public sealed class PaymentQueue
 {
     private readonly QueueClient _queue;
+    private readonly QueueClient _poison;
     private readonly Lazy<Task> _created;
 
     /// <summary>Creates the sender for <see cref="StorageNames.PaymentsQueue"/>.</summary>
     public PaymentQueue(QueueServiceClient queues, StorageNames names)
     {
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(names);
         _queue = queues.GetQueueClient(names.PaymentsQueue);
-        _created = new(() => _queue.CreateIfNotExistsAsync());
+        _poison = queues.GetQueueClient(names.PaymentsPoisonQueue);
+        _created = new(() => Task.WhenAll(_queue.CreateIfNotExistsAsync(), _poison.CreateIfNotExistsAsync()));
     }
 
     /// <summary>Enqueues a payment, visible after <paramref name="delay"/> (zero: at once).</summary>
@@ -22,5 +26,13 @@ public sealed class PaymentQueue
         await _created.Value.ConfigureAwait(false);
         var body = JsonSerializer.Serialize(new PaymentMessage(paymentId), PaymentMessage.JsonOptions);
         await _queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves a payment to <c>payments-poison</c> by our own decision (the host's poisoning keeps the original message).</summary>
+    public async Task SendToPoisonAsync(string paymentId, string reason, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var body = JsonSerializer.Serialize(new PaymentMessage(paymentId) { Reason = reason }, PaymentMessage.JsonOptions);
+        await _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 }

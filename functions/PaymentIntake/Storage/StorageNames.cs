@@ -15,6 +15,12 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>The table of payment rows (<c>payments</c>).</summary>
     public string PaymentsTable { get; } = Apply(options.Value.NamePrefix, "payments");
 
+    /// <summary>The shared vendor state: circuit breaker (<c>vendorstate</c>).</summary>
+    public string VendorStateTable { get; } = Apply(options.Value.NamePrefix, "vendorstate");
+
+    /// <summary>The index of payments by the time they must have made progress (<c>paymentsdue</c>), read by the reconciler.</summary>
+    public string PaymentsDueTable { get; } = Apply(options.Value.NamePrefix, "paymentsdue");
+
     /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
     public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
 }

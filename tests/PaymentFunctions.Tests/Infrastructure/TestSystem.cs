@@ -47,10 +47,16 @@ public sealed class TestSystem : IAsyncDisposable
             ["Stripe:ApiKey"] = "sk_test_e2e",
             ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
             ["Stripe:RetryBaseDelay"] = "00:00:00.010",
+            ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = prefix,
-            ["PaymentIntake:RetryLaterBaseDelay"] = "00:00:00.200",
-            ["PaymentIntake:RetryLaterMaxDelay"] = "00:00:01",
+            ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
+            ["Posting:RetryLaterMaxDelay"] = "00:00:01",
+            ["Posting:CircuitBreakDuration"] = "00:00:00.500",
+            ["Posting:CircuitProbeLease"] = "00:00:03",
+            ["Posting:CircuitCacheTime"] = "00:00:00.100",
+            ["Posting:ReconcileAfter"] = "00:00:02",
+            ["LocalHost:Timers:ReconcilePayments"] = "00:00:00.500",
             ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
@@ -64,6 +70,7 @@ public sealed class TestSystem : IAsyncDisposable
         try
         {
             var host = await LocalFunctionsHost.StartAsync([], settings);
+            emulator.State.WebhookUrl = new Uri(host.BaseUrl, "api/webhooks/stripe");
             return new TestSystem(host, emulator, prefix, azurite.ConnectionString);
         }
         catch

@@ -1,0 +1,77 @@
+namespace PaymentIntake.Posting;
+
+/// <summary>The shared vendor circuit as stored: closed (calls flow), open (no calls until <see cref="OpenUntil"/>), half_open (one probe).</summary>
+public sealed record CircuitState(
+    string State,
+    int ConsecutiveFailures,
+    DateTimeOffset? OpenUntil,
+    DateTimeOffset? ProbeUntil,
+    DateTimeOffset? DownSince,
+    DateTimeOffset? LastSuccessAt)
+{
+    /// <summary>Calls flow.</summary>
+    public const string Closed = "closed";
+
+    /// <summary>No calls until the break ends.</summary>
+    public const string Open = "open";
+
+    /// <summary>One probe call tests whether the vendor is back.</summary>
+    public const string HalfOpen = "half_open";
+
+    /// <summary>The state of a circuit nobody has written yet.</summary>
+    public static CircuitState Initial { get; } = new(Closed, 0, null, null, null, null);
+}
+
+/// <summary>Whether a caller may call the vendor now.</summary>
+public abstract record Admission
+{
+    private Admission() { }
+
+    /// <summary>The circuit is closed: call.</summary>
+    public sealed record Allowed : Admission;
+
+    /// <summary>This caller is the one probe: call, and report the result.</summary>
+    public sealed record Probe(CircuitState Claimed) : Admission;
+
+    /// <summary>Do not call; try again after <paramref name="RetryAt"/>.</summary>
+    public sealed record Rejected(DateTimeOffset RetryAt, CircuitState State) : Admission;
+}
+
+/// <summary>
+/// The circuit breaker's rules as pure functions (the store only persists what they return): open after
+/// <c>failureThreshold</c> consecutive "vendor unavailable" answers, stay open for <c>breakDuration</c>, then let
+/// exactly one probe through; its success closes the circuit, its failure opens it again.
+/// </summary>
+public static class CircuitPolicy
+{
+    /// <summary>Decides admission; a <see cref="Admission.Probe"/> carries the half-open state to claim.</summary>
+    public static Admission Admit(CircuitState state, DateTimeOffset now, TimeSpan probeLease)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.State switch
+        {
+            CircuitState.Open when now < state.OpenUntil => new Admission.Rejected(state.OpenUntil!.Value, state),
+            CircuitState.HalfOpen when now < state.ProbeUntil => new Admission.Rejected(state.ProbeUntil!.Value, state),
+            CircuitState.Open or CircuitState.HalfOpen => new Admission.Probe(state with { State = CircuitState.HalfOpen, ProbeUntil = now + probeLease }),
+            _ => new Admission.Allowed(),
+        };
+    }
+
+    /// <summary>The vendor answered (whatever the business answer): close.</summary>
+    public static CircuitState OnSuccess(CircuitState state, DateTimeOffset now) =>
+        new(CircuitState.Closed, 0, null, null, null, now);
+
+    /// <summary>The vendor was unavailable: count, and open at the threshold or when the probe failed.</summary>
+    public static CircuitState OnFailure(CircuitState state, DateTimeOffset now, int failureThreshold, TimeSpan breakDuration)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var failures = state.ConsecutiveFailures + 1;
+        return state.State == CircuitState.HalfOpen || failures >= failureThreshold
+            ? state with { State = CircuitState.Open, ConsecutiveFailures = failures, OpenUntil = now + breakDuration, ProbeUntil = null, DownSince = state.DownSince ?? now }
+            : state with { ConsecutiveFailures = failures };
+    }
+
+    /// <summary>True when a success must be written (anything but a clean closed circuit).</summary>
+    public static bool SuccessChangesState(CircuitState state) =>
+        state is not { State: CircuitState.Closed, ConsecutiveFailures: 0 } || state.LastSuccessAt is null;
+}

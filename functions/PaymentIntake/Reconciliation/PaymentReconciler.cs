@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+
+namespace PaymentIntake.Reconciliation;
+
+/// <summary>
+/// Closes the crash windows: finds payments that made no progress for <see cref="PostingOptions.ReconcileAfter"/>
+/// (left <c>accepted</c> without a live message, or stuck in <c>posting</c>) and enqueues them again. Reads only the
+/// due-index entries that came due since its last run; an extra message is harmless (posting claims the row and the
+/// vendor calls are idempotent).
+/// </summary>
+public sealed class PaymentReconciler(
+    PaymentsDueIndex due,
+    PaymentStore store,
+    PaymentQueue queue,
+    IOptions<PostingOptions> options,
+    TimeProvider time,
+    ILogger<PaymentReconciler> logger)
+{
+    /// <summary>What one run did.</summary>
+    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred);
+
+    /// <summary>Runs once.</summary>
+    public async Task<Report> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var grace = options.Value.ReconcileAfter;
+        var upTo = PaymentsDueIndex.Bucket(now);
+        var after = await due.GetCheckpointAsync(cancellationToken).ConfigureAwait(false) ?? PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(7));
+        int requeued = 0, finished = 0, deferred = 0;
+        var entries = await due.ListDueAsync(after, upTo, cancellationToken).ConfigureAwait(false);
+        foreach (var (bucket, paymentId) in entries)
+        {
+            var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+            if (row is null || PaymentStatus.IsFinal(row.Status))
+            {
+                // No row: intake failed before answering 202, so the client was told nothing was accepted.
+                finished++;
+            }
+            else
+            {
+                var lastProgress = row.NextAttemptAt is { } next && next > row.UpdatedAt ? next : row.UpdatedAt;
+                var nextDue = lastProgress + grace;
+                if (nextDue <= now)
+                {
+                    await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    ReconcilerLog.Requeued(logger, paymentId, row.Status, lastProgress);
+                    requeued++;
+                    nextDue = now + grace;
+                }
+                else
+                {
+                    deferred++;
+                }
+
+                if (string.CompareOrdinal(PaymentsDueIndex.Bucket(nextDue), upTo) <= 0)
+                {
+                    nextDue = now + TimeSpan.FromSeconds(1); // past the checkpoint, or it would never be read again
+                }
+
+                await due.AddAsync(paymentId, nextDue, cancellationToken).ConfigureAwait(false);
+            }
+
+            await due.RemoveAsync(bucket, paymentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        await due.SetCheckpointAsync(upTo, cancellationToken).ConfigureAwait(false);
+        return new Report(entries.Count, requeued, finished, deferred);
+    }
+}
+
+internal static partial class ReconcilerLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Payment {PaymentId} made no progress since {LastProgress} (status {Status}); enqueued again")]
+    public static partial void Requeued(ILogger logger, string paymentId, string status, DateTimeOffset lastProgress);
+}

@@ -1,0 +1,153 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+using PaymentIntake.Posting;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>
+/// The vendor circuit, shared by every instance through one row in table <c>vendorstate</c>. Reads are cached
+/// briefly per instance; changes use the row's ETag, so exactly one instance wins the probe.
+/// </summary>
+public sealed class VendorCircuitStore
+{
+    private const string Partition = "vendor";
+    private const string Row = "circuit";
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _created;
+    private readonly TimeProvider _time;
+    private readonly PostingOptions _options;
+    private readonly Lock _cacheLock = new();
+    private (CircuitState State, DateTimeOffset ReadAt)? _cache;
+
+    /// <summary>Creates the store.</summary>
+    public VendorCircuitStore(TableServiceClient tables, StorageNames names, TimeProvider time, IOptions<PostingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(options);
+        _table = tables.GetTableClient(names.VendorStateTable);
+        _created = new(() => _table.CreateIfNotExistsAsync());
+        _time = time;
+        _options = options.Value;
+    }
+
+    /// <summary>Reads the circuit (from the per-instance cache when it is fresh enough).</summary>
+    public async Task<CircuitState> GetAsync(CancellationToken cancellationToken)
+    {
+        lock (_cacheLock)
+        {
+            if (_cache is { } cached && _time.GetUtcNow() - cached.ReadAt < _options.CircuitCacheTime)
+            {
+                return cached.State;
+            }
+        }
+
+        var (state, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>Asks whether to call the vendor now; claims the probe when the break is over.</summary>
+    public async Task<Admission> AdmitAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var admission = CircuitPolicy.Admit(await GetAsync(cancellationToken).ConfigureAwait(false), now, _options.CircuitProbeLease);
+        if (admission is not Admission.Probe)
+        {
+            return admission;
+        }
+
+        // The cached state said "probe": decide again on a fresh read, and claim with the ETag.
+        var (fresh, etag) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        admission = CircuitPolicy.Admit(fresh, now, _options.CircuitProbeLease);
+        if (admission is Admission.Probe probe && !await TryWriteAsync(probe.Claimed, etag, cancellationToken).ConfigureAwait(false))
+        {
+            return new Admission.Rejected(now + _options.CircuitProbeLease, fresh);
+        }
+
+        return admission;
+    }
+
+    /// <summary>Records that the vendor answered.</summary>
+    public Task RecordSuccessAsync(CancellationToken cancellationToken) =>
+        UpdateAsync(s => CircuitPolicy.SuccessChangesState(s) ? CircuitPolicy.OnSuccess(s, _time.GetUtcNow()) : null, cancellationToken);
+
+    /// <summary>Records that the vendor was unavailable.</summary>
+    public Task RecordFailureAsync(CancellationToken cancellationToken) =>
+        UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration), cancellationToken);
+
+    private async Task UpdateAsync(Func<CircuitState, CircuitState?> change, CancellationToken cancellationToken)
+    {
+        if (change(await GetAsync(cancellationToken).ConfigureAwait(false)) is null)
+        {
+            return;
+        }
+
+        // Concurrent writers: a few tries on fresh reads; a lost count near the threshold only delays opening a little.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var (state, etag) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (change(state) is not { } next || await TryWriteAsync(next, etag, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<(CircuitState State, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var state = response.HasValue ? FromEntity(response.Value!) : CircuitState.Initial;
+        Remember(state);
+        return (state, response.HasValue ? response.Value!.ETag : null);
+    }
+
+    private async Task<bool> TryWriteAsync(CircuitState state, ETag? etag, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(Partition, Row)
+        {
+            ["State"] = state.State,
+            ["ConsecutiveFailures"] = state.ConsecutiveFailures,
+            ["OpenUntil"] = state.OpenUntil,
+            ["ProbeUntil"] = state.ProbeUntil,
+            ["DownSince"] = state.DownSince,
+            ["LastSuccessAt"] = state.LastSuccessAt,
+        };
+        try
+        {
+            if (etag is { } match)
+            {
+                await _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+
+        Remember(state);
+        return true;
+    }
+
+    private void Remember(CircuitState state)
+    {
+        lock (_cacheLock)
+        {
+            _cache = (state, _time.GetUtcNow());
+        }
+    }
+
+    private static CircuitState FromEntity(TableEntity e) => new(
+        e.GetString("State") ?? CircuitState.Closed,
+        e.GetInt32("ConsecutiveFailures") ?? 0,
+        e.GetDateTimeOffset("OpenUntil"),
+        e.GetDateTimeOffset("ProbeUntil"),
+        e.GetDateTimeOffset("DownSince"),
+        e.GetDateTimeOffset("LastSuccessAt"));
+}
