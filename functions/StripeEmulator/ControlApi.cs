@@ -4,7 +4,7 @@ namespace StripeEmulator;
 internal static class ControlApi
 {
     /// <summary>Body of <c>POST /_emulator/faults</c>.</summary>
-    internal sealed record FaultRequest(string Mode, int? Count, string? PathContains);
+    internal sealed record FaultRequest(string Mode, int? Count, string? PathEndsWith);
 
     /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
     internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds, int? RateLimitPerSecond, Uri? WebhookUrl, string? WebhookSecret);
@@ -29,7 +29,7 @@ internal static class ControlApi
                 return Results.Problem(statusCode: 400, title: "Unknown fault mode", detail: "Use none, server_error, timeout or rate_limit.");
             }
 
-            state.SetFault(mode.Value, request.Count, request.PathContains);
+            state.SetFault(mode.Value, request.Count, request.PathEndsWith);
             return Results.Ok(new { mode = mode.Value.ToString(), request.Count });
         });
 

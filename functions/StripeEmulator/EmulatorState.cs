@@ -102,15 +102,15 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     /// <summary>
     /// Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed; with
-    /// <paramref name="pathContains"/>, only for requests whose path contains it (e.g. <c>/confirm</c>).
+    /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>).
     /// </summary>
-    public void SetFault(FaultMode mode, int? count = null, string? pathContains = null)
+    public void SetFault(FaultMode mode, int? count = null, string? pathEndsWith = null)
     {
         lock (_faultLock)
         {
             _faultMode = mode;
             _faultsLeft = mode == FaultMode.None ? null : count;
-            _faultPath = mode == FaultMode.None ? null : pathContains;
+            _faultPath = mode == FaultMode.None ? null : pathEndsWith;
         }
     }
 
@@ -143,7 +143,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
         Interlocked.Increment(ref _requests);
         lock (_faultLock)
         {
-            if (_faultMode == FaultMode.None || (_faultPath is not null && !path.Contains(_faultPath, StringComparison.Ordinal)))
+            if (_faultMode == FaultMode.None || (_faultPath is not null && !path.EndsWith(_faultPath, StringComparison.Ordinal)))
             {
                 return FaultMode.None;
             }
@@ -172,6 +172,10 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     /// <summary>Successful charges for one payment id (0 when unknown).</summary>
     public int ChargesFor(string paymentId) => Ledger().GetValueOrDefault(paymentId);
+
+    /// <summary>Every intent created for one <c>metadata.payment_id</c>.</summary>
+    public IReadOnlyList<EmulatedPaymentIntent> PaymentIntentsFor(string paymentId) =>
+        PaymentIntents.Values.Where(pi => pi.Metadata.TryGetValue("payment_id", out var id) && id == paymentId).ToList();
 
     /// <summary>Looks up an intent by id.</summary>
     public EmulatedPaymentIntent? FindPaymentIntent(string id) => PaymentIntents.GetValueOrDefault(id);

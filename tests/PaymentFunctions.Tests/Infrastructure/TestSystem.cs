@@ -2,7 +2,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.LocalHost;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+using Stripe;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Infrastructure;
@@ -22,6 +26,8 @@ public sealed class TestSystem : IAsyncDisposable
         Prefix = prefix;
         Storage = storage;
         Client = new HttpClient { BaseAddress = host.BaseUrl };
+        StripeIntents = new PaymentIntentService(new StripeClient(
+            "sk_test_e2e", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: emulator.BaseUrl.ToString().TrimEnd('/')));
         Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
     }
 
@@ -32,6 +38,9 @@ public sealed class TestSystem : IAsyncDisposable
     public string Prefix { get; }
 
     public string Storage { get; }
+
+    /// <summary>Stripe.net pointed at this test's emulator, for setting up vendor-side state.</summary>
+    public PaymentIntentService StripeIntents { get; }
 
     /// <summary>A client that sends the function key.</summary>
     public HttpClient Client { get; }
@@ -144,10 +153,69 @@ public sealed class TestSystem : IAsyncDisposable
         }
     }
 
+    public T Service<T>() where T : notnull => Host.App.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Writes a payment row and its due-index entry as intake would, but sends no message: the state a crash after
+    /// the insert leaves behind.
+    /// </summary>
+    public async Task<PaymentEntity> InsertRowAsync(
+        string idempotencyKey,
+        string status = PaymentStatus.Accepted,
+        TimeSpan? updatedAgo = null,
+        string? vendorReference = null,
+        TimeSpan? nextAttemptIn = null,
+        TimeSpan? dueAgo = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var updated = now - (updatedAgo ?? TimeSpan.Zero);
+        var row = new PaymentEntity
+        {
+            PartitionKey = PaymentId.FromIdempotencyKey(idempotencyKey),
+            MemberId = "M-1001",
+            Amount = 45600,
+            Currency = "usd",
+            PaymentMethodId = "pm_card_visa",
+            RequestHash = "test",
+            Status = status,
+            AcceptedAt = updated,
+            UpdatedAt = updated,
+            Attempts = status == PaymentStatus.Accepted && nextAttemptIn is null ? 0 : 1,
+            VendorReference = vendorReference,
+            NextAttemptAt = nextAttemptIn is { } next ? now + next : null,
+        };
+        Assert.True(await Service<PaymentStore>().TryInsertAsync(row, CancellationToken.None));
+        await Service<PaymentsDueIndex>().AddAsync(row.PaymentId, dueAgo is { } ago ? now - ago : updated + TimeSpan.FromSeconds(2), CancellationToken.None);
+        return row;
+    }
+
+    public Task SendMessageAsync(string paymentId) => Service<PaymentQueue>().SendAsync(paymentId, TimeSpan.Zero, CancellationToken.None);
+
+    /// <summary>Waits until queue <c>payments</c> has no message left (visible or not).</summary>
+    public async Task WaitForQueueEmptyAsync(TimeSpan? timeout = null)
+    {
+        var queue = Queue("payments");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Queue payments did not drain in time.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
     }
+}
+
+internal static class Base64Text
+{
+    public static string FromBase64(this string text) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text));
 }

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PaymentFunctions.Tests.Infrastructure;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Scenarios;
+
+[Collection(EndToEnd.Name)]
+public sealed class VendorOutageScenarios(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const int RatePerSecond = 40;
+
+    [Fact]
+    public async Task When_the_vendor_is_down_for_30_seconds_while_300_payments_arrive_Should_accept_all_and_post_each_once_after_recovery()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Posting:RatePerSecond"] = RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Posting:RetryLaterBaseDelay"] = "00:00:01",
+            ["Posting:RetryLaterMaxDelay"] = "00:00:05",
+            ["Posting:CircuitBreakDuration"] = "00:00:01",
+        });
+        var state = system.Emulator.State;
+        state.RateLimitPerSecond = 50;
+        state.SetFault(FaultMode.ServerError);
+        var outageStarted = DateTime.UtcNow;
+
+        var receipts = new List<string>();
+        foreach (var chunk in Enumerable.Range(0, 300).Chunk(20))
+        {
+            var responses = await Task.WhenAll(chunk.Select(i => system.SubmitAsync($"outage-{i}-{system.Prefix}", TestSystem.Payment(memberId: $"M-{i}"))));
+            foreach (var response in responses)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                receipts.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+                response.Dispose();
+            }
+        }
+
+        var remaining = TimeSpan.FromSeconds(30) - (DateTime.UtcNow - outageStarted);
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining); // the outage lasts its 30 seconds whatever the test does meanwhile
+        }
+
+        var requestsDuringOutage = state.Requests;
+        state.SetFault(FaultMode.None);
+
+        foreach (var paymentId in receipts)
+        {
+            await system.WaitForStatusAsync(paymentId, "posted", TimeSpan.FromSeconds(60));
+        }
+
+        output.WriteLine($"requests during outage: {requestsDuringOutage}; after: {state.Requests - requestsDuringOutage}; max/s: {state.MaxRequestsPerSecond}; 429s: {state.RateLimited}");
+        Assert.Equal(300, receipts.Distinct().Count());
+        Assert.All(receipts, id => Assert.Equal(1, state.ChargesFor(id)));
+        Assert.True(requestsDuringOutage < 300, $"The vendor got {requestsDuringOutage} requests during the outage: less than one per payment expected.");
+        Assert.Equal(0, state.RateLimited);
+        // Arrivals are counted when the emulator's handler runs, so a scheduling stall on this 2-core machine can bunch
+        // requests that left evenly; the vendor's own limit (50/s, never hit: no 429) is the hard bound.
+        Assert.True(state.MaxRequestsPerSecond <= RatePerSecond * 5 / 4, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; the rate is {RatePerSecond}/s.");
+        Assert.Equal(0, (await system.Queue("payments-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task When_the_vendor_stays_down_past_the_maximum_age_Should_fail_the_payment_and_poison_it_as_vendor_unavailable()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:MaxPostingAge"] = "00:00:02" });
+        system.Emulator.State.SetFault(FaultMode.ServerError);
+
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+
+        var failed = await system.WaitForStatusAsync(paymentId, "failed");
+        Assert.StartsWith("vendor_unavailable", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var poisoned = JsonDocument.Parse(Assert.Single(await system.WaitForPoisonAsync(1)).FromBase64()).RootElement;
+        Assert.Equal(paymentId, poisoned.GetProperty("paymentId").GetString());
+        Assert.Equal("vendor_unavailable", poisoned.GetProperty("reason").GetString());
+        Assert.Equal(0, system.Emulator.State.ChargesFor(paymentId));
+    }
+
+    [Fact]
+    public async Task When_the_same_message_is_delivered_several_times_at_once_Should_charge_once()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var row = await system.InsertRowAsync(Guid.NewGuid().ToString());
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => system.SendMessageAsync(row.PaymentId)));
+
+        await system.WaitForStatusAsync(row.PaymentId, "posted");
+        await system.WaitForQueueEmptyAsync();
+        Assert.Equal(1, system.Emulator.State.ChargesFor(row.PaymentId));
+    }
+
+    [Fact]
+    public async Task When_idempotency_keys_have_expired_and_a_confirm_answer_is_lost_Should_still_charge_once()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        system.Emulator.State.IdempotencyKeyLifetime = TimeSpan.Zero;
+        system.Emulator.State.SetFault(FaultMode.DropResponse, count: 1, pathEndsWith: "/confirm");
+
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+
+        await system.WaitForStatusAsync(paymentId, "posted");
+        Assert.Equal(1, system.Emulator.State.FaultsServed);
+        Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+    }
+
+    [Fact]
+    public async Task When_a_create_answer_is_lost_Should_retry_with_the_same_key_and_get_the_same_intent()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        system.Emulator.State.SetFault(FaultMode.DropResponse, count: 1, pathEndsWith: "/payment_intents");
+
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+
+        var posted = await system.WaitForStatusAsync(paymentId, "posted");
+        var intents = system.Emulator.State.PaymentIntentsFor(paymentId);
+        Assert.Equal(posted.GetProperty("vendorReference").GetString(), Assert.Single(intents).Id);
+        Assert.Equal(1, system.Emulator.State.FaultsServed);
+        Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+    }
+}

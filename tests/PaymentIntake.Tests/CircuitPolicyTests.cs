@@ -1,0 +1,95 @@
+using PaymentIntake.Posting;
+
+namespace PaymentIntake.Tests;
+
+public sealed class CircuitPolicyTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Break = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public void Admit_Closed_Allowed() =>
+        Assert.IsType<Admission.Allowed>(CircuitPolicy.Admit(CircuitState.Initial, Now, Lease));
+
+    [Fact]
+    public void OnFailure_BelowThreshold_StaysClosedAndCounts()
+    {
+        var state = CircuitPolicy.OnFailure(CircuitState.Initial, Now, failureThreshold: 3, Break);
+
+        Assert.Equal(CircuitState.Closed, state.State);
+        Assert.Equal(1, state.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void OnFailure_AtThreshold_OpensForTheBreak()
+    {
+        var state = CircuitState.Initial;
+        for (var i = 0; i < 3; i++)
+        {
+            state = CircuitPolicy.OnFailure(state, Now, failureThreshold: 3, Break);
+        }
+
+        Assert.Equal(CircuitState.Open, state.State);
+        Assert.Equal(Now + Break, state.OpenUntil);
+        Assert.Equal(Now, state.DownSince);
+    }
+
+    [Fact]
+    public void Admit_OpenDuringBreak_RejectedUntilBreakEnds()
+    {
+        var open = CircuitState.Initial with { State = CircuitState.Open, OpenUntil = Now + Break };
+
+        var admission = Assert.IsType<Admission.Rejected>(CircuitPolicy.Admit(open, Now, Lease));
+
+        Assert.Equal(Now + Break, admission.RetryAt);
+    }
+
+    [Fact]
+    public void Admit_OpenAfterBreak_ProbeClaimsHalfOpen()
+    {
+        var open = CircuitState.Initial with { State = CircuitState.Open, OpenUntil = Now };
+
+        var probe = Assert.IsType<Admission.Probe>(CircuitPolicy.Admit(open, Now, Lease));
+
+        Assert.Equal(CircuitState.HalfOpen, probe.Claimed.State);
+        Assert.Equal(Now + Lease, probe.Claimed.ProbeUntil);
+    }
+
+    [Fact]
+    public void Admit_HalfOpenWhileProbeRuns_Rejected() =>
+        Assert.IsType<Admission.Rejected>(CircuitPolicy.Admit(CircuitState.Initial with { State = CircuitState.HalfOpen, ProbeUntil = Now + Lease }, Now, Lease));
+
+    [Fact]
+    public void Admit_HalfOpenProbeLeaseExpired_AnotherProbe() =>
+        Assert.IsType<Admission.Probe>(CircuitPolicy.Admit(CircuitState.Initial with { State = CircuitState.HalfOpen, ProbeUntil = Now }, Now, Lease));
+
+    [Fact]
+    public void OnFailure_ProbeFails_OpensAgainKeepingDownSince()
+    {
+        var since = Now - TimeSpan.FromHours(1);
+        var halfOpen = CircuitState.Initial with { State = CircuitState.HalfOpen, ConsecutiveFailures = 7, DownSince = since, ProbeUntil = Now + Lease };
+
+        var state = CircuitPolicy.OnFailure(halfOpen, Now, failureThreshold: 100, Break);
+
+        Assert.Equal(CircuitState.Open, state.State);
+        Assert.Equal(since, state.DownSince);
+        Assert.Null(state.ProbeUntil);
+    }
+
+    [Fact]
+    public void OnSuccess_AnyState_ClosesAndForgetsTheOutage()
+    {
+        var state = CircuitPolicy.OnSuccess(CircuitState.Initial with { State = CircuitState.HalfOpen, ConsecutiveFailures = 9, DownSince = Now }, Now);
+
+        Assert.Equal(new CircuitState(CircuitState.Closed, 0, null, null, null, Now), state);
+    }
+
+    [Fact]
+    public void SuccessChangesState_CleanClosedWithSuccess_False() =>
+        Assert.False(CircuitPolicy.SuccessChangesState(CircuitState.Initial with { LastSuccessAt = Now }));
+
+    [Fact]
+    public void SuccessChangesState_FailuresCounted_True() =>
+        Assert.True(CircuitPolicy.SuccessChangesState(CircuitState.Initial with { ConsecutiveFailures = 1, LastSuccessAt = Now }));
+}
