@@ -45,6 +45,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentsDueIndex>();
         services.AddSingleton<VendorCircuitStore>();
         services.AddSingleton<PaymentReconciler>();
+        services.AddSingleton<ParkedPaymentWaker>();
+        services.AddSingleton<VendorProbe>();
         services.AddSingleton<StripeWebhookHandler>();
         return services;
     }

@@ -11,6 +11,15 @@ internal static class StripeApi
         app.MapPost("/v1/payment_intents", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, form => PaymentIntentLogic.Create(state, form, BaseUrl(ctx))));
 
+        app.MapGet("/v1/balance", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, _ => ApiAnswer.Ok(new JsonObject
+            {
+                ["object"] = "balance",
+                ["livemode"] = false,
+                ["available"] = new JsonArray(new JsonObject { ["amount"] = state.Ledger().Count, ["currency"] = "usd" }),
+                ["pending"] = new JsonArray(),
+            })));
+
         app.MapGet("/v1/payment_intents/{id}", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, _ => state.FindPaymentIntent(id) is { } pi
                 ? ApiAnswer.Ok(StripeJson.PaymentIntent(pi))

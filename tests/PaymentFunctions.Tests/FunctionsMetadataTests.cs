@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["GetPayment", "Health", "PostPayment", "ReconcilePayments", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["GetPayment", "Health", "PostPayment", "ProbeVendor", "ReconcilePayments", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]
@@ -47,10 +47,12 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
     }
 
-    [Fact]
-    public void Metadata_ReconcilePayments_RunsEveryMinute()
+    [Theory]
+    [InlineData("ReconcilePayments")]
+    [InlineData("ProbeVendor")]
+    public void Metadata_Timer_RunsEveryMinute(string function)
     {
-        var trigger = Trigger("ReconcilePayments");
+        var trigger = Trigger(function);
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("0 */1 * * * *", trigger.GetProperty("schedule").GetString());

@@ -17,6 +17,7 @@ public sealed class PaymentPoster(
     PaymentQueue queue,
     StripeVendor vendor,
     VendorCircuitStore circuit,
+    Reconciliation.ParkedPaymentWaker waker,
     IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<PaymentPoster> logger)
@@ -70,7 +71,10 @@ public sealed class PaymentPoster(
         }
         else
         {
-            await circuit.RecordSuccessAsync(cancellationToken).ConfigureAwait(false);
+            if (await circuit.RecordSuccessAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await ApplyAsync(row, outcome, notBefore: null, cancellationToken).ConfigureAwait(false);
@@ -122,12 +126,11 @@ public sealed class PaymentPoster(
                 break;
             case PostingOutcome.RetryLater later:
                 var o = options.Value;
-                var delay = RetrySchedule.DelayAfter(row.Attempts, o.RetryLaterBaseDelay, o.RetryLaterMaxDelay, Random.Shared.NextDouble());
-                if (notBefore is { } earliest && earliest - now > delay)
-                {
-                    // Spread the wake-ups after a break over the next base delay, so the vendor is not hit by a wave.
-                    delay = earliest - now + (o.RetryLaterBaseDelay * Random.Shared.NextDouble());
-                }
+                // While the circuit is open the payment is parked for about the backoff cap (one message per cap): the
+                // probe that finds the vendor back wakes every waiting payment at once (ParkedPaymentWaker).
+                var delay = notBefore is not null
+                    ? o.RetryLaterMaxDelay * (0.75 + (Random.Shared.NextDouble() / 4))
+                    : RetrySchedule.DelayAfter(row.Attempts, o.RetryLaterBaseDelay, o.RetryLaterMaxDelay, Random.Shared.NextDouble());
 
                 row.Status = PaymentStatus.Accepted;
                 row.LastError = later.Reason;

@@ -76,4 +76,7 @@ internal static partial class ReconcilerLog
 {
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Payment {PaymentId} made no progress since {LastProgress} (status {Status}); enqueued again")]
     public static partial void Requeued(ILogger logger, string paymentId, string status, DateTimeOffset lastProgress);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The vendor is back: woke {Count} waiting payments")]
+    public static partial void Woken(ILogger logger, int count);
 }

@@ -24,6 +24,9 @@ public sealed class PaymentsDueIndex
         _created = new(() => _table.CreateIfNotExistsAsync());
     }
 
+    /// <summary>A bucket after every real one.</summary>
+    public const string LastBucket = "99991231235959";
+
     /// <summary>The partition (second) of a due time.</summary>
     public static string Bucket(DateTimeOffset due) => due.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 

@@ -69,30 +69,40 @@ public sealed class VendorCircuitStore
         return admission;
     }
 
-    /// <summary>Records that the vendor answered.</summary>
-    public Task RecordSuccessAsync(CancellationToken cancellationToken) =>
-        UpdateAsync(s => CircuitPolicy.SuccessChangesState(s) ? CircuitPolicy.OnSuccess(s, _time.GetUtcNow()) : null, cancellationToken);
+    /// <summary>Records that the vendor answered; true when this closed a circuit that was not closed (the vendor is back).</summary>
+    public async Task<bool> RecordSuccessAsync(CancellationToken cancellationToken)
+    {
+        var written = await UpdateAsync(s => CircuitPolicy.SuccessChangesState(s) ? CircuitPolicy.OnSuccess(s, _time.GetUtcNow()) : null, cancellationToken).ConfigureAwait(false);
+        return written is { Before.State: not CircuitState.Closed };
+    }
 
     /// <summary>Records that the vendor was unavailable.</summary>
     public Task RecordFailureAsync(CancellationToken cancellationToken) =>
         UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration), cancellationToken);
 
-    private async Task UpdateAsync(Func<CircuitState, CircuitState?> change, CancellationToken cancellationToken)
+    private async Task<(CircuitState Before, CircuitState After)?> UpdateAsync(Func<CircuitState, CircuitState?> change, CancellationToken cancellationToken)
     {
         if (change(await GetAsync(cancellationToken).ConfigureAwait(false)) is null)
         {
-            return;
+            return null;
         }
 
         // Concurrent writers: a few tries on fresh reads; a lost count near the threshold only delays opening a little.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var (state, etag) = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (change(state) is not { } next || await TryWriteAsync(next, etag, cancellationToken).ConfigureAwait(false))
+            if (change(state) is not { } next)
             {
-                return;
+                return null;
+            }
+
+            if (await TryWriteAsync(next, etag, cancellationToken).ConfigureAwait(false))
+            {
+                return (state, next);
             }
         }
+
+        return null;
     }
 
     private async Task<(CircuitState State, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)

@@ -66,6 +66,7 @@ public sealed class TestSystem : IAsyncDisposable
             ["Posting:CircuitCacheTime"] = "00:00:00.100",
             ["Posting:ReconcileAfter"] = "00:00:02",
             ["LocalHost:Timers:ReconcilePayments"] = "00:00:00.500",
+            ["LocalHost:Timers:ProbeVendor"] = "00:00:00.500",
             ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
