@@ -2,6 +2,7 @@ using System.Globalization;
 using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
+//                                                                 -- drain [payments] [vendor limit/s] [posting rate/s] [outage s]
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
@@ -10,7 +11,12 @@ switch (which)
         var clients = args.Length > 2 ? args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64];
         await IntakeBenchmark.RunAsync(requests, clients);
         return 0;
+    case "drain":
+        // drain [payments] [vendor limit/s] [posting rate/s] [outage seconds]
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain");
         return 2;
 }

@@ -20,6 +20,7 @@ internal sealed partial class QueueTriggerPump(
     IServiceProvider services,
     IOptions<StorageOptions> storage,
     IOptions<PaymentIntakeOptions> intake,
+    StorageMetrics metrics,
     TimeProvider time,
     ILogger<QueueTriggerPump> logger) : BackgroundService
 {
@@ -29,8 +30,9 @@ internal sealed partial class QueueTriggerPump(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueName = StorageNames.Apply(intake.Value.NamePrefix, function.QueueName);
-        var queue = new QueueClient(storage.Value.ConnectionString, queueName);
-        var poison = new QueueClient(storage.Value.ConnectionString, queueName + "-poison");
+        var options = metrics.QueueOptions(QueueMessageEncoding.None);
+        var queue = new QueueClient(storage.Value.ConnectionString, queueName, options);
+        var poison = new QueueClient(storage.Value.ConnectionString, queueName + "-poison", options);
         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
 

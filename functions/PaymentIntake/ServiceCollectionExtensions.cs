@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -29,10 +30,16 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.AddSingleton<StorageMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(sp.GetRequiredService<StorageMetrics>().TablePolicy, HttpPipelinePosition.PerRetry);
+            return new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, options);
+        });
         services.AddSingleton(sp => new QueueServiceClient(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
-            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+            sp.GetRequiredService<StorageMetrics>().QueueOptions(QueueMessageEncoding.Base64)));
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
         services.AddSingleton<StorageNames>();

@@ -54,6 +54,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     private string? _faultPath;
     private int _maxPerSecond;
     private long _rateLimited;
+    private (double Tokens, DateTimeOffset At)? _tokens;
     private long _requests;
     private long _faultsServed;
 
@@ -78,7 +79,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     /// <summary>The current fault mode.</summary>
     public FaultMode FaultMode { get { lock (_faultLock) { return _faultMode; } } }
 
-    /// <summary>Most requests accepted per rolling second, like Stripe's rate limit (null: unlimited). Excess requests get 429.</summary>
+    /// <summary>Stripe's rate limit: requests per second, with bursts up to that many (token bucket; null: unlimited). Excess requests get 429.</summary>
     public int? RateLimitPerSecond { get; set; }
 
     /// <summary>Requests answered 429 by <see cref="RateLimitPerSecond"/>.</summary>
@@ -114,7 +115,11 @@ public sealed class EmulatorState(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Counts an arrival in the rolling second; false when it exceeds <see cref="RateLimitPerSecond"/>.</summary>
+    /// <summary>
+    /// Counts an arrival in the rolling second (for <see cref="MaxRequestsPerSecond"/>) and applies
+    /// <see cref="RateLimitPerSecond"/> as Stripe does, with a token bucket: a burst up to the limit, refilled at the
+    /// limit per second. False when the request must be answered 429.
+    /// </summary>
     internal bool Admit()
     {
         var now = Time.GetUtcNow();
@@ -127,12 +132,21 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
             _window.Enqueue(now);
             _maxPerSecond = Math.Max(_maxPerSecond, _window.Count);
-            if (RateLimitPerSecond is { } limit && _window.Count > limit)
+            if (RateLimitPerSecond is not { } limit)
             {
+                _tokens = null;
+                return true;
+            }
+
+            var tokens = _tokens is { } t ? Math.Min(limit, t.Tokens + ((now - t.At).TotalSeconds * limit)) : limit;
+            if (tokens < 1)
+            {
+                _tokens = (tokens, now);
                 Interlocked.Increment(ref _rateLimited);
                 return false;
             }
 
+            _tokens = (tokens - 1, now);
             return true;
         }
     }

@@ -87,6 +87,10 @@ public sealed class VendorAnswerClassifierTests
     public void ForException_ShouldRetryHeaderOnA400_IsRetryLater() =>
         Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.BadRequest, "invalid_request_error", shouldRetry: true), null));
 
+    [Fact]
+    public void ForException_IntentMovedOnAtTheVendor_IsRetryLater() =>
+        Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.BadRequest, "invalid_request_error", "payment_intent_unexpected_state"), "pi_1"));
+
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "invalid_request_error")]
     [InlineData(HttpStatusCode.BadRequest, "idempotency_error")]

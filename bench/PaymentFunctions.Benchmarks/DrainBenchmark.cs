@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.LocalHost;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+using StripeEmulator;
+
+namespace PaymentFunctions.Benchmarks;
+
+/// <summary>
+/// Accept N payments while the vendor is down, keep it down for the outage, restore it with a vendor rate limit, and
+/// measure the drain against the ideal (requests ÷ vendor limit), the 429s received, and the queue operations per
+/// payment during the outage. Everything runs on the local host with Azurite and the in-process emulator.
+/// </summary>
+internal static class DrainBenchmark
+{
+    public static async Task RunAsync(int payments, int vendorLimit, int postingRate, TimeSpan outage)
+    {
+        await using var host = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Posting:RatePerSecond"] = postingRate.ToString(CultureInfo.InvariantCulture),
+            ["LocalHost:Timers:ProbeVendor"] = "00:00:02",
+            ["Logging:LogLevel:Default"] = "Error",
+        });
+        var emulator = host.Emulator!.State;
+        var metrics = host.App.Services.GetRequiredService<StorageMetrics>();
+        var rows = new TableServiceClient(host.StorageConnectionString).GetTableClient(host.App.Services.GetRequiredService<StorageNames>().PaymentsTable);
+        using var client = new HttpClient { BaseAddress = host.BaseUrl };
+        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+
+        emulator.SetFault(FaultMode.ServerError);
+        var outageClock = Stopwatch.StartNew();
+        var queueOpsBefore = metrics.QueueOperations;
+        var intake = await LoadResult.RunAsync(16, payments, async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments")
+            {
+                Content = JsonContent.Create(new { memberId = $"M-{i}", amount = 45600, currency = "usd", paymentMethodId = "pm_card_visa" }),
+            };
+            request.Headers.Add("Idempotency-Key", $"drain-{i}");
+            using var response = await client.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.Accepted;
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accepted {payments - intake.Failures}/{payments} payments during the outage at {intake.PerSecond:F0}/s (p99 {intake.P99Ms:F0} ms)"));
+
+        // Every payment tried and parked (waiting with a next attempt), and the outage lasted its full length.
+        while (await CountAsync(rows, r => r.Status == PaymentStatus.Accepted && r.NextAttemptAt is not null) < payments || outageClock.Elapsed < outage)
+        {
+            await Task.Delay(250);
+        }
+
+        var queueOpsDuringOutage = metrics.QueueOperations - queueOpsBefore;
+        var vendorRequestsDuringOutage = emulator.Requests;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Outage of {outageClock.Elapsed.TotalSeconds:F0} s: {queueOpsDuringOutage} queue operations ({(double)queueOpsDuringOutage / payments:F2} per payment), {vendorRequestsDuringOutage} vendor requests ({(double)vendorRequestsDuringOutage / payments:F2} per payment)"));
+
+        emulator.RateLimitPerSecond = vendorLimit;
+        emulator.SetFault(FaultMode.None);
+        var rateLimitedBefore = emulator.RateLimited;
+        var drain = Stopwatch.StartNew();
+        while (await CountAsync(rows, r => r.Status == PaymentStatus.Posted) < payments)
+        {
+            await Task.Delay(100);
+        }
+
+        drain.Stop();
+        var vendorRequests = emulator.Requests - vendorRequestsDuringOutage;
+        var ledger = emulator.Ledger();
+        var ideal = (double)payments / vendorLimit;
+        var idealForRequests = (double)vendorRequests / vendorLimit;
+        Console.WriteLine();
+        Console.WriteLine("| measure | value |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| payments | {payments} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| vendor limit / our posting rate | {vendorLimit}/s / {postingRate}/s |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| drain: restore → all posted | {drain.Elapsed.TotalSeconds:F1} s |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ÷ ideal {payments}/{vendorLimit} s = {ideal:F0} s (one request per payment) | {drain.Elapsed.TotalSeconds / ideal:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| vendor requests during drain | {vendorRequests} ({(double)vendorRequests / payments:F2} per payment) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ÷ ideal for those requests {vendorRequests}/{vendorLimit} s = {idealForRequests:F0} s | {drain.Elapsed.TotalSeconds / idealForRequests:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| 429s received | {emulator.RateLimited - rateLimitedBefore} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| most vendor requests in one second | {emulator.MaxRequestsPerSecond} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| queue operations per payment during the outage ({outage.TotalSeconds:F0} s) | {(double)queueOpsDuringOutage / payments:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| payments charged exactly once | {ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)}) |"));
+    }
+
+    private static async Task<int> CountAsync(TableClient rows, Func<PaymentEntity, bool> predicate)
+    {
+        var count = 0;
+        await foreach (var row in rows.QueryAsync<PaymentEntity>())
+        {
+            if (predicate(row))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}
