@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
@@ -8,6 +9,8 @@ namespace PaymentFunctions.LocalHost;
 /// <summary>Maps HTTP functions to routes under the host.json prefix, with Azure's key checks.</summary>
 internal static class HttpFunctionEndpoints
 {
+    private const string KeyIdClaim = "http://schemas.microsoft.com/2017/07/functions/claims/keyid";
+
     public static void Map(WebApplication app, FunctionCatalog catalog, HostSettings settings)
     {
         var prefix = string.IsNullOrEmpty(settings.RoutePrefix) ? "" : "/" + settings.RoutePrefix.Trim('/');
@@ -41,6 +44,10 @@ internal static class HttpFunctionEndpoints
         }
     }
 
+    /// <summary>
+    /// Azure's rule: anonymous routes need no key; function routes take a function key or the admin key; admin routes
+    /// only the admin key. Like the Functions host, it names the key used in the keyid claim of the caller.
+    /// </summary>
     private static bool IsAuthorized(HttpContext context, AuthorizationLevel level, LocalHostOptions keys)
     {
         if (level == AuthorizationLevel.Anonymous)
@@ -49,12 +56,20 @@ internal static class HttpFunctionEndpoints
         }
 
         var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
-        if (string.IsNullOrEmpty(key))
+        var name = key switch
+        {
+            null or "" => null,
+            _ when key == keys.AdminKey => "master",
+            _ when key == keys.FunctionKey && level is AuthorizationLevel.Function or AuthorizationLevel.User => "default",
+            _ => null,
+        };
+        if (name is null)
         {
             return false;
         }
 
-        return key == keys.AdminKey || (level is AuthorizationLevel.Function or AuthorizationLevel.User && key == keys.FunctionKey);
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(KeyIdClaim, name)], "WebJobsAuthLevel"));
+        return true;
     }
 
     private static Task Unauthorized(HttpContext context) =>

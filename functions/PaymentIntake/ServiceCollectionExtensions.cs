@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
+using PaymentIntake.Operations;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 using PaymentIntake.Reconciliation;
@@ -54,6 +55,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentReconciler>();
         services.AddSingleton<ParkedPaymentWaker>();
         services.AddSingleton<VendorProbe>();
+        services.AddSingleton<MessageFailures>();
+        services.AddSingleton<PoisonStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<PoisonService>();
+        services.AddSingleton<OpsStatusService>();
         services.AddSingleton<StripeWebhookHandler>();
         return services;
     }

@@ -32,7 +32,8 @@ public sealed record PaymentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeclineCode,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextAttemptAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextActionUrl,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PostedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PostedAt,
+    int ReplayCount)
 {
     /// <summary>The relative URL of a payment's status.</summary>
     public static string StatusPath(string paymentId) => "/api/payments/" + paymentId;
@@ -41,5 +42,5 @@ public sealed record PaymentView(
         row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
         row.VendorReference, row.LastError, row.DeclineCode,
         row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,
-        row.NextActionUrl, row.PostedAt);
+        row.NextActionUrl, row.PostedAt, row.ReplayCount);
 }

@@ -18,12 +18,29 @@ public sealed class PaymentPoster(
     StripeVendor vendor,
     VendorCircuitStore circuit,
     Reconciliation.ParkedPaymentWaker waker,
+    Operations.MessageFailures failures,
     IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<PaymentPoster> logger)
 {
-    /// <summary>Processes one queue message body.</summary>
+    /// <summary>
+    /// Processes one queue message body. A failure is recorded against the body before it goes to the host, so the
+    /// reason survives the host's move to poison.
+    /// </summary>
     public async Task PostAsync(string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await failures.RecordAsync(message, ex, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task PostCoreAsync(string message, CancellationToken cancellationToken)
     {
         var paymentId = PaymentMessage.Parse(message).PaymentId;
         var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false)

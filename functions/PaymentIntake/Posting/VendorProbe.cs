@@ -23,7 +23,7 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater later)
         {
             ProbeLog.Down(logger, later.Reason);
-            await circuit.RecordFailureAsync(cancellationToken).ConfigureAwait(false);
+            await circuit.RecordProbeFailureAsync(cancellationToken).ConfigureAwait(false);
             return false;
         }
 

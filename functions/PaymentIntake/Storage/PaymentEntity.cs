@@ -75,6 +75,9 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>When the vendor charged it.</summary>
     public DateTimeOffset? PostedAt { get; set; }
 
+    /// <summary>How many times operators replayed it from the poison queue.</summary>
+    public int ReplayCount { get; set; }
+
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

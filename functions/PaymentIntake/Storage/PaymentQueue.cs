@@ -28,6 +28,13 @@ public sealed class PaymentQueue
         await _queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Enqueues a message body as it is (replay of a message that names no payment).</summary>
+    public async Task SendRawAsync(string body, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        await _queue.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Moves a payment to <c>payments-poison</c> by our own decision (the host's poisoning keeps the original message).</summary>
     public async Task SendToPoisonAsync(string paymentId, string reason, CancellationToken cancellationToken)
     {

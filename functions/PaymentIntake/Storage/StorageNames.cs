@@ -21,6 +21,15 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>The index of payments by the time they must have made progress (<c>paymentsdue</c>), read by the reconciler.</summary>
     public string PaymentsDueTable { get; } = Apply(options.Value.NamePrefix, "paymentsdue");
 
+    /// <summary>Failures of queue messages, by message body, until they reach poison (<c>messagefailures</c>).</summary>
+    public string MessageFailuresTable { get; } = Apply(options.Value.NamePrefix, "messagefailures");
+
+    /// <summary>Poisoned messages with their reasons; they do not expire (<c>poison</c>).</summary>
+    public string PoisonTable { get; } = Apply(options.Value.NamePrefix, "poison");
+
+    /// <summary>Every operations action (<c>audit</c>).</summary>
+    public string AuditTable { get; } = Apply(options.Value.NamePrefix, "audit");
+
     /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
     public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
 }

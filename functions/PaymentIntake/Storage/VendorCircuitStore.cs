@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Posting;
@@ -19,10 +20,11 @@ public sealed class VendorCircuitStore
     private readonly TimeProvider _time;
     private readonly PostingOptions _options;
     private readonly Lock _cacheLock = new();
+    private readonly ILogger<VendorCircuitStore> _logger;
     private (CircuitState State, DateTimeOffset ReadAt)? _cache;
 
     /// <summary>Creates the store.</summary>
-    public VendorCircuitStore(TableServiceClient tables, StorageNames names, TimeProvider time, IOptions<PostingOptions> options)
+    public VendorCircuitStore(TableServiceClient tables, StorageNames names, TimeProvider time, IOptions<PostingOptions> options, ILogger<VendorCircuitStore> logger)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(names);
@@ -31,6 +33,7 @@ public sealed class VendorCircuitStore
         _created = new(() => _table.CreateIfNotExistsAsync());
         _time = time;
         _options = options.Value;
+        _logger = logger;
     }
 
     /// <summary>Reads the circuit (from the per-instance cache when it is fresh enough).</summary>
@@ -69,16 +72,26 @@ public sealed class VendorCircuitStore
         return admission;
     }
 
-    /// <summary>Records that the vendor answered; true when this closed a circuit that was not closed (the vendor is back).</summary>
+    /// <summary>
+    /// Records that the vendor answered; true when this closed a circuit that was not closed (the vendor is back).
+    /// On a healthy circuit it writes only to refresh <see cref="CircuitState.LastSuccessAt"/> every 10 seconds.
+    /// </summary>
     public async Task<bool> RecordSuccessAsync(CancellationToken cancellationToken)
     {
-        var written = await UpdateAsync(s => CircuitPolicy.SuccessChangesState(s) ? CircuitPolicy.OnSuccess(s, _time.GetUtcNow()) : null, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var written = await UpdateAsync(
+            s => CircuitPolicy.SuccessChangesState(s) || now - s.LastSuccessAt > TimeSpan.FromSeconds(10) ? CircuitPolicy.OnSuccess(s, now) : null,
+            cancellationToken).ConfigureAwait(false);
         return written is { Before.State: not CircuitState.Closed };
     }
 
-    /// <summary>Records that the vendor was unavailable.</summary>
+    /// <summary>Records that the vendor was unavailable to a payment.</summary>
     public Task RecordFailureAsync(CancellationToken cancellationToken) =>
         UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration), cancellationToken);
+
+    /// <summary>Records a failed probe: a deliberate read that failed through its retries opens the circuit at once.</summary>
+    public Task RecordProbeFailureAsync(CancellationToken cancellationToken) =>
+        UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), failureThreshold: 1, _options.CircuitBreakDuration), cancellationToken);
 
     private async Task<(CircuitState Before, CircuitState After)?> UpdateAsync(Func<CircuitState, CircuitState?> change, CancellationToken cancellationToken)
     {
@@ -98,6 +111,11 @@ public sealed class VendorCircuitStore
 
             if (await TryWriteAsync(next, etag, cancellationToken).ConfigureAwait(false))
             {
+                if (VendorState.Of(state) != VendorState.Of(next))
+                {
+                    CircuitLog.VendorStateChanged(_logger, VendorState.Of(state), VendorState.Of(next), next.DownSince);
+                }
+
                 return (state, next);
             }
         }
@@ -160,4 +178,22 @@ public sealed class VendorCircuitStore
         e.GetDateTimeOffset("ProbeUntil"),
         e.GetDateTimeOffset("DownSince"),
         e.GetDateTimeOffset("LastSuccessAt"));
+}
+
+/// <summary>The vendor's state as operators see it: <c>up</c>, <c>degraded</c> (failures, circuit still closed) or <c>down</c>.</summary>
+public static class VendorState
+{
+    /// <summary>Maps the circuit to the vendor state.</summary>
+    public static string Of(CircuitState circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        return circuit.State != CircuitState.Closed ? "down" : circuit.ConsecutiveFailures > 0 ? "degraded" : "up";
+    }
+}
+
+internal static partial class CircuitLog
+{
+    /// <summary>Fixed event id 5001: an alert rule can match it.</summary>
+    [LoggerMessage(EventId = 5001, EventName = "VendorStateChanged", Level = LogLevel.Warning, Message = "Vendor state changed from {OldState} to {NewState} (down since {DownSince})")]
+    public static partial void VendorStateChanged(ILogger logger, string oldState, string newState, DateTimeOffset? downSince);
 }

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Http;
+using PaymentIntake.Operations;
+
+namespace PaymentFunctions.Operations;
+
+/// <summary><c>GET /api/ops/poison?pageSize=50&amp;pageToken=…</c>: poisoned messages grouped by fingerprint, newest first (admin key).</summary>
+public sealed class ListPoison(PoisonService poison)
+{
+    /// <summary>Runs the function.</summary>
+    [Function(nameof(ListPoison))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/poison")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pageSize = 50;
+        if (request.Query["pageSize"].FirstOrDefault() is { } size
+            && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 500))
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["pageSize"] = ["pageSize must be a whole number from 1 to 500."] });
+        }
+
+        return new OkObjectResult(await poison.ListAsync(pageSize, request.Query["pageToken"].FirstOrDefault(), cancellationToken).ConfigureAwait(false));
+    }
+}

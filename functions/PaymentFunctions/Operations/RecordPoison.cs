@@ -1,0 +1,13 @@
+using Microsoft.Azure.Functions.Worker;
+using PaymentIntake.Operations;
+
+namespace PaymentFunctions.Operations;
+
+/// <summary>Queue trigger on <c>payments-poison</c>: keep each poisoned message, with its reason, where it does not expire.</summary>
+public sealed class RecordPoison(PoisonService poison)
+{
+    /// <summary>Runs the function.</summary>
+    [Function(nameof(RecordPoison))]
+    public Task Run([QueueTrigger("payments-poison")] string message, CancellationToken cancellationToken) =>
+        poison.RecordAsync(message, cancellationToken);
+}

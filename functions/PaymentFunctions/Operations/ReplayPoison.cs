@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Http;
+using PaymentIntake.Operations;
+
+namespace PaymentFunctions.Operations;
+
+/// <summary>
+/// <c>POST /api/ops/poison/replay</c> with <c>{"ids":[…]}</c>, <c>{"fingerprint":"fp_…"}</c> or <c>{"all":true}</c>,
+/// and optional <c>"dryRun":true</c>: put poisoned messages back on <c>payments</c> (admin key; audited).
+/// </summary>
+public sealed class ReplayPoison(PoisonService poison)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Runs the function.</summary>
+    [Function(nameof(ReplayPoison))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/poison/replay")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ReplayRequest? replay;
+        try
+        {
+            replay = await JsonSerializer.DeserializeAsync<ReplayRequest>(request.Body, Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] });
+        }
+
+        var selectors = replay is null ? 0 : (replay.Ids is { Count: > 0 } ? 1 : 0) + (string.IsNullOrEmpty(replay.Fingerprint) ? 0 : 1) + (replay.All ? 1 : 0);
+        if (selectors != 1)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["Select exactly one of: \"ids\" (a non-empty list), \"fingerprint\", or \"all\": true."] });
+        }
+
+        return new OkObjectResult(await poison.ReplayAsync(replay!, Caller.KeyName(request), cancellationToken).ConfigureAwait(false));
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using PaymentIntake.Payments;
+using PaymentIntake.Posting;
+using PaymentIntake.Storage;
+
+namespace PaymentIntake.Operations;
+
+/// <summary>What <c>POST /api/ops/poison/replay</c> selects: message ids, a fingerprint, or all.</summary>
+public sealed record ReplayRequest(IReadOnlyList<string>? Ids, string? Fingerprint, bool All, bool DryRun);
+
+/// <summary>One message skipped by a replay, and why.</summary>
+public sealed record ReplaySkip(string Id, string Reason);
+
+/// <summary>What a replay did (or, for a dry run, would do).</summary>
+public sealed record ReplayResult(bool DryRun, IReadOnlyList<string> Replayed, IReadOnlyList<ReplaySkip> Skipped);
+
+/// <summary>
+/// Poison messages for operators: recorded with their reason when they reach <c>payments-poison</c>, listed by
+/// fingerprint, replayed safely. A replay puts the message back on <c>payments</c> first and removes the record only
+/// after that succeeded, so a crash half way loses nothing; a payment already posted is never posted again.
+/// </summary>
+public sealed class PoisonService(
+    PoisonStore poison,
+    MessageFailures failures,
+    PaymentStore payments,
+    PaymentQueue queue,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<PoisonService> logger)
+{
+    /// <summary>Records a message that arrived on <c>payments-poison</c>; the queue message is then done.</summary>
+    public async Task<PoisonRecord> RecordAsync(string body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (paymentId, reason) = Parse(body);
+        var failure = await failures.TakeAsync(body, cancellationToken).ConfigureAwait(false);
+        PoisonRecord record;
+        if (reason == PoisonReasons.VendorUnavailable)
+        {
+            var row = paymentId is null ? null : await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, reason, "VendorUnavailable", row?.LastError ?? "The vendor stayed unavailable.",
+                nameof(PaymentPoster), Fingerprints.Of("VendorUnavailable", nameof(PaymentPoster)), row?.Attempts ?? 0, row?.AcceptedAt, now);
+        }
+        else
+        {
+            var f = failure?.Failure ?? new FailureDescription("Unknown", "The message was poisoned without a recorded failure.", "unknown");
+            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, "max_dequeue_count", f.ExceptionType, f.Message, f.Origin, f.Fingerprint,
+                failure?.Attempts ?? 0, failure?.FirstFailedAt, now);
+        }
+
+        await poison.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        OpsLog.Poisoned(logger, record.Id, record.PaymentId ?? "-", record.Fingerprint, record.ExceptionType);
+        return record;
+    }
+
+    /// <summary>Groups (by fingerprint, with counts) and one page of messages, newest first.</summary>
+    public async Task<PoisonListing> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        var all = (await poison.ListAsync(cancellationToken).ConfigureAwait(false)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var groups = all.GroupBy(r => r.Fingerprint, StringComparer.Ordinal)
+            .Select(g => new PoisonGroup(g.Key, g.First().ExceptionType, g.First().Origin, g.Count(), g.Max(r => r.PoisonedAt), g.First().ExceptionMessage))
+            .OrderByDescending(g => g.NewestAt)
+            .ToList();
+        var page = all.Where(r => pageToken is null || string.CompareOrdinal(r.Id, pageToken) > 0).Take(pageSize + 1).ToList();
+        var next = page.Count > pageSize ? page[pageSize - 1].Id : null;
+        return new PoisonListing(all.Count, groups, page.Take(pageSize).ToList(), next);
+    }
+
+    /// <summary>One poisoned message, or null.</summary>
+    public Task<PoisonRecord?> GetAsync(string id, CancellationToken cancellationToken) => poison.GetAsync(id, cancellationToken);
+
+    /// <summary>Replays what <paramref name="request"/> selects; audited as <paramref name="who"/>.</summary>
+    public async Task<ReplayResult> ReplayAsync(ReplayRequest request, string who, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = await poison.ListAsync(cancellationToken).ConfigureAwait(false);
+        var skipped = new List<ReplaySkip>();
+        List<PoisonRecord> selected;
+        if (request.Ids is { Count: > 0 } ids)
+        {
+            var byId = all.ToDictionary(r => r.Id, StringComparer.Ordinal);
+            selected = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+            skipped.AddRange(ids.Where(id => !byId.ContainsKey(id)).Select(id => new ReplaySkip(id, "no poisoned message has this id")));
+        }
+        else if (!string.IsNullOrEmpty(request.Fingerprint))
+        {
+            selected = all.Where(r => r.Fingerprint == request.Fingerprint).ToList();
+        }
+        else
+        {
+            selected = request.All ? all.ToList() : [];
+        }
+
+        var replayed = new List<string>();
+        foreach (var record in selected.OrderBy(r => r.Id, StringComparer.Ordinal))
+        {
+            var row = record.PaymentId is null ? null : await payments.GetAsync(record.PaymentId, cancellationToken).ConfigureAwait(false);
+            var skip = row?.Status switch
+            {
+                PaymentStatus.Posted => "the payment is already posted",
+                PaymentStatus.Declined => "the payment was declined (a final answer)",
+                PaymentStatus.ActionRequired => "the payment waits for the member to authenticate",
+                _ => null,
+            };
+            if (skip is not null)
+            {
+                skipped.Add(new ReplaySkip(record.Id, skip));
+                if (!request.DryRun && row?.Status == PaymentStatus.Posted)
+                {
+                    await poison.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false); // nothing left to do for it
+                }
+
+                continue;
+            }
+
+            if (!request.DryRun)
+            {
+                if (row is not null)
+                {
+                    await ReopenAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Back on the queue first, then off the poison list: a crash in between replays it twice, harmlessly.
+                if (record.PaymentId is { } paymentId)
+                {
+                    await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await queue.SendRawAsync(record.Body, cancellationToken).ConfigureAwait(false);
+                }
+
+                await poison.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            replayed.Add(record.Id);
+        }
+
+        await audit.WriteAsync(who, request.DryRun ? "poison.replay.dry_run" : "poison.replay", Describe(request), replayed.Count, cancellationToken).ConfigureAwait(false);
+        return new ReplayResult(request.DryRun, replayed, skipped);
+    }
+
+    private async Task ReopenAsync(PaymentEntity row, CancellationToken cancellationToken)
+    {
+        // A payment we gave up on (failed) or that a bug left behind goes back to accepted, with its replay counted.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            row.ReplayCount++;
+            row.Status = PaymentStatus.Accepted;
+            row.NextAttemptAt = null;
+            row.UpdatedAt = time.GetUtcNow();
+            if (await payments.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            row = await payments.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false) ?? row;
+            if (PaymentStatus.IsFinal(row.Status) && row.Status != PaymentStatus.Failed)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Describe(ReplayRequest r) =>
+        r.Ids is { Count: > 0 } ? "ids=" + string.Join(',', r.Ids) : !string.IsNullOrEmpty(r.Fingerprint) ? "fingerprint=" + r.Fingerprint : r.All ? "all" : "nothing selected";
+
+    private static (string? PaymentId, string? Reason) Parse(string body)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize<PaymentMessage>(body, PaymentMessage.JsonOptions);
+            return message is not null && PaymentId.IsWellFormed(message.PaymentId) ? (message.PaymentId, message.Reason) : (null, null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+}
+
+internal static partial class OpsLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Error, Message = "Message {PoisonId} (payment {PaymentId}) poisoned: {Fingerprint} {ExceptionType}")]
+    public static partial void Poisoned(ILogger logger, string poisonId, string paymentId, string fingerprint, string exceptionType);
+}
