@@ -21,13 +21,17 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["GetPayment", "Health", "PostPayment", "ProbeVendor", "ReconcilePayments", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["GetOpsStatus", "GetPayment", "GetPoisonMessage", "Health", "ListPoison", "PostPayment", "ProbeVendor", "ReconcilePayments", "RecordPoison", "ReplayPoison", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]
     [InlineData("GetPayment", "get", "payments/{paymentId}", "Function")]
     [InlineData("Health", "get", "health", "Anonymous")]
     [InlineData("StripeWebhook", "post", "webhooks/stripe", "Anonymous")]
+    [InlineData("GetOpsStatus", "get", "ops/status", "Admin")]
+    [InlineData("ListPoison", "get", "ops/poison", "Admin")]
+    [InlineData("GetPoisonMessage", "get", "ops/poison/{messageId}", "Admin")]
+    [InlineData("ReplayPoison", "post", "ops/poison/replay", "Admin")]
     public void Metadata_HttpTrigger_HasRouteMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = Trigger(function);
@@ -38,13 +42,15 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
     }
 
-    [Fact]
-    public void Metadata_PostPayment_IsQueueTriggerOnPayments()
+    [Theory]
+    [InlineData("PostPayment", "payments")]
+    [InlineData("RecordPoison", "payments-poison")]
+    public void Metadata_QueueTrigger_HasQueueName(string function, string queue)
     {
-        var trigger = Trigger("PostPayment");
+        var trigger = Trigger(function);
 
         Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
+        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
     }
 
     [Theory]

@@ -150,6 +150,7 @@ public sealed class PoisonService(
             row.Status = PaymentStatus.Accepted;
             row.NextAttemptAt = null;
             row.UpdatedAt = time.GetUtcNow();
+            row.ReplayedAt = row.UpdatedAt;
             if (await payments.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
             {
                 return;

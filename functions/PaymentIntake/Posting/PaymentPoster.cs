@@ -135,9 +135,9 @@ public sealed class PaymentPoster(
                 row.Status = PaymentStatus.Failed;
                 row.LastError = failed.Reason;
                 break;
-            case PostingOutcome.RetryLater later when now - row.AcceptedAt >= options.Value.MaxPostingAge:
+            case PostingOutcome.RetryLater later when now - (row.ReplayedAt ?? row.AcceptedAt) >= options.Value.MaxPostingAge:
                 row.Status = PaymentStatus.Failed;
-                row.LastError = $"{PoisonReasons.VendorUnavailable}: gave up after {options.Value.MaxPostingAge} since acceptance; last: {later.Reason}";
+                row.LastError = $"{PoisonReasons.VendorUnavailable}: gave up after {options.Value.MaxPostingAge} since {(row.ReplayedAt is null ? "acceptance" : "the last replay")}; last: {later.Reason}";
                 await queue.SendToPoisonAsync(row.PaymentId, PoisonReasons.VendorUnavailable, cancellationToken).ConfigureAwait(false);
                 PostingLog.GaveUp(logger, row.PaymentId, row.Attempts);
                 break;

@@ -78,6 +78,9 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>How many times operators replayed it from the poison queue.</summary>
     public int ReplayCount { get; set; }
 
+    /// <summary>When operators last replayed it: the give-up clock (<c>Posting:MaxPostingAge</c>) restarts then.</summary>
+    public DateTimeOffset? ReplayedAt { get; set; }
+
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

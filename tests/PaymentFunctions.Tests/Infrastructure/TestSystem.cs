@@ -29,6 +29,8 @@ public sealed class TestSystem : IAsyncDisposable
         StripeIntents = new PaymentIntentService(new StripeClient(
             "sk_test_e2e", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: emulator.BaseUrl.ToString().TrimEnd('/')));
         Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+        Admin = new HttpClient { BaseAddress = host.BaseUrl };
+        Admin.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
     }
 
     public LocalFunctionsHost Host { get; }
@@ -129,25 +131,24 @@ public sealed class TestSystem : IAsyncDisposable
     public Task<JsonElement> WaitForStatusAsync(string paymentId, string status, TimeSpan? timeout = null) =>
         WaitForPaymentAsync(paymentId, p => p.GetProperty("status").GetString() == status, timeout);
 
-    /// <summary>Waits until the poison queue holds <paramref name="count"/> messages and returns their texts.</summary>
-    public async Task<string[]> WaitForPoisonAsync(int count, TimeSpan? timeout = null)
+    /// <summary>A client that sends the admin key.</summary>
+    public HttpClient Admin { get; }
+
+    /// <summary>Waits until the poison store (via <c>GET /api/ops/poison</c>) holds <paramref name="count"/> messages; returns them.</summary>
+    public async Task<JsonElement[]> WaitForPoisonAsync(int count, TimeSpan? timeout = null)
     {
-        var poison = Queue("payments-poison");
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
         {
-            if (await poison.ExistsAsync())
+            var listing = await Admin.GetFromJsonAsync<JsonElement>("/api/ops/poison?pageSize=100");
+            if (listing.GetProperty("total").GetInt32() >= count)
             {
-                var peeked = (await poison.PeekMessagesAsync(32)).Value;
-                if (peeked.Length >= count)
-                {
-                    return peeked.Select(m => m.MessageText).ToArray();
-                }
+                return listing.GetProperty("messages").EnumerateArray().ToArray();
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"The poison queue did not receive {count} message(s) in time.");
+                Assert.Fail($"The poison store did not receive {count} message(s) in time; it has {listing.GetProperty("total").GetInt32()}.");
             }
 
             await Task.Delay(50);
@@ -190,6 +191,35 @@ public sealed class TestSystem : IAsyncDisposable
         return row;
     }
 
+    /// <summary>Sends a message body as the host would receive it (base64), whatever it holds.</summary>
+    public async Task SendRawMessageAsync(string body)
+    {
+        var queue = Queue("payments");
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    /// <summary>Polls <c>GET /api/ops/status</c> until the vendor state is <paramref name="state"/>; returns the status.</summary>
+    public async Task<JsonElement> WaitForVendorStateAsync(string state, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var status = await Admin.GetFromJsonAsync<JsonElement>("/api/ops/status");
+            if (status.GetProperty("vendor").GetProperty("state").GetString() == state)
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The vendor state did not become {state} in time; last: {status.GetProperty("vendor")}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public Task SendMessageAsync(string paymentId) => Service<PaymentQueue>().SendAsync(paymentId, TimeSpan.Zero, CancellationToken.None);
 
     /// <summary>Waits until queue <c>payments</c> has no message left (visible or not).</summary>
@@ -211,6 +241,7 @@ public sealed class TestSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Admin.Dispose();
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
     }

@@ -13,17 +13,21 @@ public sealed class PoisonScenarios(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData("""{"paymentId":"pay_0123456789abcdef0123456789abcdef"}""")]
-    [InlineData("this is not a payment message")]
-    public async Task When_a_message_cannot_be_processed_Should_end_in_poison_after_max_dequeue_count(string body)
+    [InlineData("""{"paymentId":"pay_0123456789abcdef0123456789abcdef"}""", "PaymentNotFoundException")]
+    [InlineData("this is not a payment message", "InvalidPaymentMessageException")]
+    public async Task When_a_message_cannot_be_processed_Should_end_in_poison_after_max_dequeue_count_with_its_reason(string body, string expectedException)
     {
         await using var system = await TestSystem.StartAsync(azurite);
         var queue = system.Queue("payments");
 
         await SendBase64Async(queue, body);
 
-        var poisoned = await system.WaitForPoisonAsync(1);
-        Assert.Equal(body, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(poisoned))));
+        var poisoned = Assert.Single(await system.WaitForPoisonAsync(1));
+        Assert.Equal(body, poisoned.GetProperty("body").GetString());
+        Assert.Equal("max_dequeue_count", poisoned.GetProperty("reason").GetString());
+        Assert.Equal(expectedException, poisoned.GetProperty("exceptionType").GetString());
+        Assert.Equal(TestSystem.MaxDequeueCount, poisoned.GetProperty("attempts").GetInt32());
+        Assert.StartsWith("fp_", poisoned.GetProperty("fingerprint").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 }

@@ -60,7 +60,7 @@ public sealed class VendorOutageScenarios(AzuriteFixture azurite, Xunit.Abstract
         // Arrivals are counted when the emulator's handler runs, so a scheduling stall on this 2-core machine can bunch
         // requests that left evenly; the vendor's own limit (50/s, never hit: no 429) is the hard bound.
         Assert.True(state.MaxRequestsPerSecond <= RatePerSecond * 5 / 4, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; the rate is {RatePerSecond}/s.");
-        Assert.Equal(0, (await system.Queue("payments-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/poison")).GetProperty("total").GetInt32());
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class VendorOutageScenarios(AzuriteFixture azurite, Xunit.Abstract
 
         var failed = await system.WaitForStatusAsync(paymentId, "failed");
         Assert.StartsWith("vendor_unavailable", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        var poisoned = JsonDocument.Parse(Assert.Single(await system.WaitForPoisonAsync(1)).FromBase64()).RootElement;
+        var poisoned = Assert.Single(await system.WaitForPoisonAsync(1));
         Assert.Equal(paymentId, poisoned.GetProperty("paymentId").GetString());
         Assert.Equal("vendor_unavailable", poisoned.GetProperty("reason").GetString());
         Assert.Equal(0, system.Emulator.State.ChargesFor(paymentId));
