@@ -1,0 +1,90 @@
+using System.CommandLine;
+
+namespace PaymentCtl;
+
+/// <summary>The options every command takes.</summary>
+internal sealed class GlobalOptions
+{
+    public Option<string> Url { get; } = new("--url")
+    {
+        Description = "Base URL of the API (env PAYMENTCTL_URL; default http://127.0.0.1:7071).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PAYMENTCTL_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:7071",
+    };
+
+    public Option<string?> Key { get; } = new("--key")
+    {
+        Description = "Function or admin key, sent as x-functions-key (env PAYMENTCTL_KEY; ops commands need the admin key).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PAYMENTCTL_KEY"),
+    };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print the API's JSON instead of tables.", Recursive = true };
+}
+
+/// <summary>Turns a command body into an action: builds the API client and renderer, maps failures to exit codes.</summary>
+internal delegate Func<ParseResult, CancellationToken, Task<int>> CommandWrapper(Func<CliContext, CancellationToken, Task<int>> run);
+
+/// <summary>The command context: API client, renderer, and what the user asked for.</summary>
+internal sealed record CliContext(ApiClient Api, Render Out, ParseResult Parse);
+
+/// <summary>paymentctl: operations and mail-in from the command line, over the HTTP API.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
+    {
+        var options = new GlobalOptions();
+        var root = new RootCommand("paymentctl — operations and mail-in for PaymentFunctions (exit codes: 0 ok, 1 problem reported, 2 usage, 3 unreachable, 4 unauthorized, 5 not found, 6 server error).");
+        root.Options.Add(options.Url);
+        root.Options.Add(options.Key);
+        root.Options.Add(options.Json);
+
+        int exitCode = ExitCodes.Ok;
+        CommandWrapper wrap = run => async (parse, ct) =>
+        {
+            using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+            http.Timeout = TimeSpan.FromMinutes(10);
+            if (parse.GetValue(options.Key) is { Length: > 0 } key)
+            {
+                http.DefaultRequestHeaders.Add("x-functions-key", key);
+            }
+
+            var url = parse.GetValue(options.Url)!;
+            if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+            {
+                await error.WriteLineAsync($"paymentctl: --url '{url}' is not an http(s) URL.").ConfigureAwait(false);
+                return exitCode = ExitCodes.Usage;
+            }
+
+            var context = new CliContext(new ApiClient(http, baseUrl), new Render(output, parse.GetValue(options.Json)), parse);
+            try
+            {
+                return exitCode = await run(context, ct).ConfigureAwait(false);
+            }
+            catch (CliException ex)
+            {
+                await error.WriteLineAsync($"paymentctl: {ex.Message}").ConfigureAwait(false);
+                return exitCode = ex.ExitCode;
+            }
+        };
+
+        root.Subcommands.Add(StatusCommand.Create(wrap));
+        root.Subcommands.Add(PoisonCommands.Create(wrap));
+        root.Subcommands.Add(PaymentCommands.Create(wrap));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync($"paymentctl: {parseError.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'paymentctl --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+        return code != 0 ? code : exitCode;
+    }
+}

@@ -1,0 +1,20 @@
+namespace PaymentCtl;
+
+/// <summary>paymentctl's exit codes (documented in the README).</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The command ran, and reports a problem (e.g. rejected batch lines).</summary>
+    public const int Problem = 1;
+    public const int Usage = 2;
+    public const int Unreachable = 3;
+    public const int Unauthorized = 4;
+    public const int NotFound = 5;
+    public const int ServerError = 6;
+}
+
+/// <summary>A failure to report to the user with an exit code, without a stack trace.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,3 @@
+using PaymentCtl;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

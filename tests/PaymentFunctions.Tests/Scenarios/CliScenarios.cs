@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using PaymentCtl;
+using PaymentFunctions.Tests.Infrastructure;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Scenarios;
+
+/// <summary>paymentctl run in-process against the local host over HTTP.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class CliScenarios(AzuriteFixture azurite)
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TestSystem system, string key, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync([.. args, "--url", system.Host.BaseUrl.ToString(), "--key", key], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task When_status_is_asked_Should_print_the_vendor_and_queues_as_a_table_or_json()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        await system.WaitForVendorStateAsync("up");
+
+        var (code, output, _) = await RunAsync(system, system.Host.Keys.AdminKey, "status");
+        var (jsonCode, json, _) = await RunAsync(system, system.Host.Keys.AdminKey, "status", "--json");
+
+        Assert.Equal(0, code);
+        Assert.Contains("vendor", output, StringComparison.Ordinal);
+        Assert.Contains("up", output, StringComparison.Ordinal);
+        Assert.Contains("queue payments-poison", output, StringComparison.Ordinal);
+        Assert.Equal(0, jsonCode);
+        Assert.Equal("up", JsonDocument.Parse(json).RootElement.GetProperty("vendor").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task When_poison_is_listed_shown_and_replayed_Should_work_end_to_end()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:MaxPostingAge"] = "00:00:02" });
+        system.Emulator.State.SetFault(FaultMode.ServerError);
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+        var poisoned = Assert.Single(await system.WaitForPoisonAsync(1));
+        var id = poisoned.GetProperty("id").GetString()!;
+        system.Emulator.State.SetFault(FaultMode.None);
+        var admin = system.Host.Keys.AdminKey;
+
+        var list = await RunAsync(system, admin, "poison", "list");
+        var show = await RunAsync(system, admin, "poison", "show", id);
+        var dry = await RunAsync(system, admin, "poison", "replay", "--all", "--dry-run");
+        var real = await RunAsync(system, admin, "poison", "replay", "--id", id, "--json");
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(id, list.Output, StringComparison.Ordinal);
+        Assert.Contains("vendor_unavailable", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains(paymentId, show.Output, StringComparison.Ordinal);
+        Assert.Contains("would replay", dry.Output, StringComparison.Ordinal);
+        Assert.Equal(0, real.ExitCode);
+        Assert.Equal(id, JsonDocument.Parse(real.Output).RootElement.GetProperty("replayed")[0].GetString());
+        await system.WaitForStatusAsync(paymentId, "posted");
+
+        var payment = await RunAsync(system, system.Host.Keys.FunctionKey, "payment", "show", paymentId);
+        Assert.Equal(0, payment.ExitCode);
+        Assert.Contains("posted", payment.Output, StringComparison.Ordinal);
+        Assert.Contains("456.00 USD", payment.Output, StringComparison.Ordinal);
+        Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+    }
+
+    [Fact]
+    public async Task When_the_key_is_wrong_Should_exit_4_with_a_clear_error()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+
+        var (code, _, error) = await RunAsync(system, system.Host.Keys.FunctionKey, "status");
+
+        Assert.Equal(4, code);
+        Assert.Contains("refused the key", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_payment_is_unknown_Should_exit_5()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+
+        var (code, _, error) = await RunAsync(system, system.Host.Keys.FunctionKey, "payment", "show", "pay_00000000000000000000000000000000");
+
+        Assert.Equal(5, code);
+        Assert.Contains("404", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_host_is_unreachable_Should_exit_3()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["status", "--url", "http://127.0.0.1:1", "--key", "k"], output, error);
+
+        Assert.Equal(3, code);
+        Assert.Contains("Cannot reach", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("poison", "replay")]
+    [InlineData("poison", "replay", "--all", "--fingerprint", "fp_1")]
+    [InlineData("no-such-command")]
+    public async Task When_the_command_line_is_wrong_Should_exit_2(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await CliApp.RunAsync([.. args, "--url", "http://127.0.0.1:1"], output, error);
+
+        Assert.Equal(2, code);
+        Assert.NotEmpty(error.ToString());
+    }
+}
