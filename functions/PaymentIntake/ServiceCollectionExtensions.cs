@@ -1,6 +1,8 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using PaymentIntake.Batches;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new QueueServiceClient(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
             sp.GetRequiredService<StorageMetrics>().QueueOptions(QueueMessageEncoding.Base64)));
+        services.AddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
         services.AddSingleton<StorageNames>();
@@ -60,6 +63,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PoisonService>();
         services.AddSingleton<OpsStatusService>();
+        services.AddSingleton<BatchStore>();
+        services.AddSingleton<BatchService>();
+        services.AddSingleton<InvoicePayer>();
         services.AddSingleton<StripeWebhookHandler>();
         return services;
     }

@@ -9,9 +9,17 @@ internal static class ControlApi
     /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
     internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds, int? RateLimitPerSecond, Uri? WebhookUrl, string? WebhookSecret);
 
+    /// <summary>Body of <c>POST /_emulator/invoices</c>.</summary>
+    internal sealed record InvoiceRequest(string? Id, long AmountDue, string? Currency, string? Status);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var control = app.MapGroup("/_emulator");
+
+        control.MapPost("/invoices", (InvoiceRequest request, EmulatorState state) =>
+            request.AmountDue < 0
+                ? Results.Problem(statusCode: 400, title: "amountDue must not be negative")
+                : Results.Content(InvoiceLogic.Json(InvoiceLogic.Seed(state, request.Id, request.AmountDue, request.Currency, request.Status)).ToJsonString(), "application/json"));
 
         control.MapPost("/faults", (FaultRequest request, EmulatorState state) =>
         {

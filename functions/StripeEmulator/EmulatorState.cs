@@ -64,6 +64,15 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     internal ConcurrentDictionary<string, IdempotencyRecord> IdempotencyRecords { get; } = new(StringComparer.Ordinal);
 
+    internal ConcurrentDictionary<string, EmulatedInvoice> Invoices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Seeds an invoice (what a test or the control endpoint does; Stripe's own invoices come from billing).</summary>
+    public EmulatedInvoice SeedInvoice(string? id, long amountDue, string currency = "usd", string status = "open") =>
+        InvoiceLogic.Seed(this, id, amountDue, currency, status);
+
+    /// <summary>Looks up an invoice by id.</summary>
+    public EmulatedInvoice? FindInvoice(string id) => Invoices.GetValueOrDefault(id);
+
     /// <summary>How long Stripe keeps an idempotency key (24 hours at Stripe); shorten it to test expiry.</summary>
     public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
 
@@ -178,11 +187,13 @@ public sealed class EmulatorState(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Successful charges per <c>metadata.payment_id</c> (intents without one are keyed by their own id).</summary>
+    /// <summary>Successful charges and out-of-band invoice payments per <c>metadata.payment_id</c> (objects without one are keyed by their own id).</summary>
     public IReadOnlyDictionary<string, int> Ledger() =>
         PaymentIntents.Values
-            .GroupBy(pi => pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(pi => pi.SucceededCharges), StringComparer.Ordinal);
+            .Select(pi => (Key: pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, Count: pi.SucceededCharges))
+            .Concat(Invoices.Values.Select(i => { lock (i) { return (Key: i.Metadata.TryGetValue("payment_id", out var id) ? id : i.Id, Count: i.OutOfBandPayments); } }))
+            .GroupBy(x => x.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal);
 
     /// <summary>Successful charges for one payment id (0 when unknown).</summary>
     public int ChargesFor(string paymentId) => Ledger().GetValueOrDefault(paymentId);

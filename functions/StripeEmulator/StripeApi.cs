@@ -11,6 +11,15 @@ internal static class StripeApi
         app.MapPost("/v1/payment_intents", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, form => PaymentIntentLogic.Create(state, form, BaseUrl(ctx))));
 
+        app.MapGet("/v1/invoices/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, _ => state.FindInvoice(id) is { } invoice ? ApiAnswer.Ok(InvoiceLogic.Json(invoice)) : InvoiceMissing(id)));
+
+        app.MapPost("/v1/invoices/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Update(invoice, form) : InvoiceMissing(id)));
+
+        app.MapPost("/v1/invoices/{id}/pay", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(invoice, form) : InvoiceMissing(id)));
+
         app.MapGet("/v1/balance", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, _ => ApiAnswer.Ok(new JsonObject
             {
@@ -35,6 +44,9 @@ internal static class StripeApi
                 ? PaymentIntentLogic.Cancel(state, pi)
                 : ApiAnswer.NotFound(id, "intent")));
     }
+
+    private static ApiAnswer InvoiceMissing(string id) =>
+        new(404, StripeJson.Error("invalid_request_error", $"No such invoice: '{id}'", "resource_missing", "invoice"));
 
     private static string BaseUrl(HttpContext ctx) => $"{ctx.Request.Scheme}://{ctx.Request.Host}";
 

@@ -47,6 +47,30 @@ internal static class Problems
         Status = StatusCodes.Status503ServiceUnavailable,
     });
 
+    public static ObjectResult TooLarge(string detail) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "too-large",
+        Title = "The batch is over a limit.",
+        Status = StatusCodes.Status413PayloadTooLarge,
+        Detail = detail,
+    });
+
+    public static ObjectResult Conflict(string detail) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "batch-conflict",
+        Title = "The batch id is taken by other content.",
+        Status = StatusCodes.Status409Conflict,
+        Detail = detail,
+    });
+
+    public static ObjectResult UnsupportedMediaType(string detail) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "unsupported-media-type",
+        Title = "Send the batch as text/csv.",
+        Status = StatusCodes.Status415UnsupportedMediaType,
+        Detail = detail,
+    });
+
     private static ObjectResult Result(ProblemDetails problem) => new(problem)
     {
         StatusCode = problem.Status,

@@ -40,32 +40,50 @@ public sealed class PaymentIntakeService(
 
         var paymentId = PaymentId.FromIdempotencyKey(idempotencyKey!);
         var row = NewRow(paymentId, request!, time.GetUtcNow());
-        // The due-index entry lets the reconciler find the payment if we crash before the enqueue; written alongside the row.
-        var inserted = store.TryInsertAsync(row, cancellationToken);
-        await Task.WhenAll(inserted, due.AddAsync(paymentId, row.AcceptedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
-        if (await inserted.ConfigureAwait(false))
+        var (recorded, created) = await RecordAsync(row, cancellationToken).ConfigureAwait(false);
+        if (created)
         {
-            await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             IntakeLog.Accepted(logger, paymentId, row.Amount, row.Currency);
             return new IntakeResult.Accepted(PaymentReceipt.From(row), Replayed: false);
         }
 
-        var existing = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Payment {paymentId} existed on insert but not on read.");
-        if (existing.RequestHash != row.RequestHash)
+        if (recorded.RequestHash != row.RequestHash)
         {
             IntakeLog.KeyReused(logger, paymentId);
             return new IntakeResult.KeyReused(paymentId);
         }
 
-        // A replay of a payment never picked up heals a crash between insert and enqueue: an extra message is harmless,
-        // posting claims the row with its ETag and the vendor call is idempotent.
-        if (existing.Status == PaymentStatus.Accepted && existing.Attempts == 0)
+        return new IntakeResult.Accepted(PaymentReceipt.From(recorded), Replayed: true);
+    }
+
+    /// <summary>
+    /// Records a new payment row durably and queues it; if the id exists, returns the existing row instead (the
+    /// deduplication). Shared by the intake API and mail-in batches.
+    /// </summary>
+    public async Task<(PaymentEntity Row, bool Created)> RecordAsync(PaymentEntity row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+
+        // The due-index entry lets the reconciler find the payment if we crash before the enqueue; written alongside the row.
+        var inserted = store.TryInsertAsync(row, cancellationToken);
+        await Task.WhenAll(inserted, due.AddAsync(row.PaymentId, row.AcceptedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
+        if (await inserted.ConfigureAwait(false))
         {
-            await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return (row, true);
         }
 
-        return new IntakeResult.Accepted(PaymentReceipt.From(existing), Replayed: true);
+        var existing = await store.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Payment {row.PaymentId} existed on insert but not on read.");
+
+        // A replay of a payment never picked up heals a crash between insert and enqueue: an extra message is harmless,
+        // posting claims the row with its ETag and the vendor call is idempotent.
+        if (existing.RequestHash == row.RequestHash && existing.Status == PaymentStatus.Accepted && existing.Attempts == 0)
+        {
+            await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (existing, false);
     }
 
     /// <summary>Reads a payment: <c>GET /api/payments/{paymentId}</c>; null when unknown.</summary>

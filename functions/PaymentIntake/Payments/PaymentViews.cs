@@ -33,7 +33,12 @@ public sealed record PaymentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextAttemptAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextActionUrl,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PostedAt,
-    int ReplayCount)
+    int ReplayCount,
+    string Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CheckNumber,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReceivedDate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BatchId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BatchLine)
 {
     /// <summary>The relative URL of a payment's status.</summary>
     public static string StatusPath(string paymentId) => "/api/payments/" + paymentId;
@@ -42,5 +47,5 @@ public sealed record PaymentView(
         row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
         row.VendorReference, row.LastError, row.DeclineCode,
         row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,
-        row.NextActionUrl, row.PostedAt, row.ReplayCount);
+        row.NextActionUrl, row.PostedAt, row.ReplayCount, row.Kind, row.CheckNumber, row.ReceivedDate, row.BatchId, row.BatchLine);
 }

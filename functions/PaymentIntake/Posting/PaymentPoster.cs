@@ -16,6 +16,7 @@ public sealed class PaymentPoster(
     PaymentStore store,
     PaymentQueue queue,
     StripeVendor vendor,
+    InvoicePayer invoices,
     VendorCircuitStore circuit,
     Reconciliation.ParkedPaymentWaker waker,
     Operations.MessageFailures failures,
@@ -73,7 +74,10 @@ public sealed class PaymentPoster(
         PostingOutcome outcome;
         try
         {
-            outcome = await vendor.PostAsync(row, reference => RememberReferenceAsync(row, reference, cancellationToken), cancellationToken).ConfigureAwait(false);
+            Func<string, Task> remember = reference => RememberReferenceAsync(row, reference, cancellationToken);
+            outcome = row.Kind == PaymentKinds.Check
+                ? await invoices.PostAsync(row, remember, cancellationToken).ConfigureAwait(false)
+                : await vendor.PostAsync(row, remember, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

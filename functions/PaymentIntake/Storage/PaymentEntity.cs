@@ -27,6 +27,24 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>The payment id (same as PartitionKey).</summary>
     public string PaymentId => PartitionKey;
 
+    /// <summary><c>card</c> (intake API, charged through a PaymentIntent) or <c>check</c> (mail-in, recorded against its invoice).</summary>
+    public string Kind { get; set; } = PaymentKinds.Card;
+
+    /// <summary>Check number, for mail-in checks.</summary>
+    public string? CheckNumber { get; set; }
+
+    /// <summary>When the lockbox received the check (<c>yyyy-MM-dd</c>): its deadline-relevant date.</summary>
+    public string? ReceivedDate { get; set; }
+
+    /// <summary>Name on the check, if given.</summary>
+    public string? PayerName { get; set; }
+
+    /// <summary>The mail-in batch and line it came from.</summary>
+    public string? BatchId { get; set; }
+
+    /// <summary>Line number in the batch file.</summary>
+    public int? BatchLine { get; set; }
+
     /// <summary>The member who pays.</summary>
     public string MemberId { get; set; } = "";
 
@@ -83,4 +101,14 @@ public sealed class PaymentEntity : ITableEntity
 
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>The kinds of payment.</summary>
+public static class PaymentKinds
+{
+    /// <summary>A card payment from the intake API.</summary>
+    public const string Card = "card";
+
+    /// <summary>A paper check from a mail-in batch.</summary>
+    public const string Check = "check";
 }

@@ -30,6 +30,15 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Every operations action (<c>audit</c>).</summary>
     public string AuditTable { get; } = Apply(options.Value.NamePrefix, "audit");
 
+    /// <summary>Mail-in batches: one row per batch id with its content hash and state (<c>batches</c>).</summary>
+    public string BatchesTable { get; } = Apply(options.Value.NamePrefix, "batches");
+
+    /// <summary>Every accepted check by member and check number, to refuse a check seen in an earlier batch (<c>checks</c>).</summary>
+    public string ChecksTable { get; } = Apply(options.Value.NamePrefix, "checks");
+
+    /// <summary>Blob container of raw batch files (as received, for audit) and their reports (<c>batches</c>).</summary>
+    public string BatchesContainer { get; } = Apply(options.Value.NamePrefix, "batches");
+
     /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
     public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
 }

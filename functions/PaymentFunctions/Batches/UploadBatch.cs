@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Http;
+using PaymentIntake.Batches;
+
+namespace PaymentFunctions.Batches;
+
+/// <summary><c>PUT /api/batches/{batchId}</c>: a lockbox file as <c>text/csv</c>; answers with the batch report.</summary>
+public sealed class UploadBatch(BatchService batches)
+{
+    /// <summary>Runs the function.</summary>
+    [Function(nameof(UploadBatch))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "batches/{batchId}")] HttpRequest request,
+        string batchId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!(request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.UnsupportedMediaType($"The body was sent as '{request.ContentType}'.");
+        }
+
+        return await batches.UploadAsync(batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
+        {
+            BatchUploadResult.Done { Created: true } done => new CreatedResult($"/api/batches/{batchId}", done.Report),
+            BatchUploadResult.Done done => new OkObjectResult(done.Report),
+            BatchUploadResult.Invalid invalid => Problems.Validation(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
+            BatchUploadResult.TooLarge tooLarge => Problems.TooLarge(tooLarge.Message),
+            BatchUploadResult.Conflict conflict => Problems.Conflict(conflict.Message),
+            var other => throw new InvalidOperationException($"Unexpected batch result {other.GetType().Name}."),
+        };
+    }
+}
