@@ -21,13 +21,15 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["GetOpsStatus", "GetPayment", "GetPoisonMessage", "Health", "ListPoison", "PostPayment", "ProbeVendor", "ReconcilePayments", "RecordPoison", "ReplayPoison", "StripeWebhook", "SubmitPayment"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["GetBatch", "GetOpsStatus", "GetPayment", "GetPoisonMessage", "Health", "ListPoison", "PostPayment", "ProbeVendor", "ReconcilePayments", "RecordPoison", "ReplayPoison", "StripeWebhook", "SubmitPayment", "UploadBatch"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]
     [InlineData("GetPayment", "get", "payments/{paymentId}", "Function")]
     [InlineData("Health", "get", "health", "Anonymous")]
     [InlineData("StripeWebhook", "post", "webhooks/stripe", "Anonymous")]
+    [InlineData("UploadBatch", "put", "batches/{batchId}", "Function")]
+    [InlineData("GetBatch", "get", "batches/{batchId}", "Function")]
     [InlineData("GetOpsStatus", "get", "ops/status", "Admin")]
     [InlineData("ListPoison", "get", "ops/poison", "Admin")]
     [InlineData("GetPoisonMessage", "get", "ops/poison/{messageId}", "Admin")]
