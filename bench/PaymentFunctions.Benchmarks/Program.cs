@@ -3,6 +3,7 @@ using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
 //                                                                 -- drain [payments] [vendor limit/s] [posting rate/s] [outage s]
+//                                                                 -- batch [lines]
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
@@ -16,7 +17,10 @@ switch (which)
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
         await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)));
         return 0;
+    case "batch":
+        await BatchBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch");
         return 2;
 }

@@ -71,6 +71,7 @@ internal static class CliApp
         root.Subcommands.Add(StatusCommand.Create(wrap));
         root.Subcommands.Add(PoisonCommands.Create(wrap));
         root.Subcommands.Add(PaymentCommands.Create(wrap));
+        root.Subcommands.Add(BatchCommands.Create(wrap, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -70,6 +70,49 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_a_batch_with_bad_lines_is_uploaded_Should_print_the_report_and_exit_1_and_show_it_again()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        system.Emulator.State.SeedInvoice("in_bad001", 10000);
+        var file = Path.Combine(AppContext.BaseDirectory, "Batches", "lockbox-bad-lines.csv");
+        var key = system.Host.Keys.FunctionKey;
+
+        var upload = await RunAsync(system, key, "batch", "upload", file);
+        var again = await RunAsync(system, key, "batch", "upload", file, "--json");
+        var show = await RunAsync(system, key, "batch", "show", "lockbox-bad-lines");
+
+        Assert.Equal(1, upload.ExitCode);
+        Assert.Contains("Rejected lines", upload.Output, StringComparison.Ordinal);
+        Assert.Contains("amount \"12.345\" has more than two decimals", upload.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal("lockbox-bad-lines", JsonDocument.Parse(again.Output).RootElement.GetProperty("batchId").GetString());
+        Assert.Equal(1, show.ExitCode);
+        Assert.Contains("lockbox-bad-lines", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_a_large_batch_is_uploaded_Should_show_progress_and_exit_0_when_every_line_is_good()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false" });
+        var file = Path.Combine(Path.GetTempPath(), $"lockbox-large-{Guid.NewGuid():N}.csv");
+        var padding = new string('x', 150);
+        await File.WriteAllLinesAsync(file, new[] { "member_id,invoice_id,amount,check_number,received_date,payer_name" }
+            .Concat(Enumerable.Range(1, 6_000).Select(i => $"M-{i},in_{i},1.00,{i},2013-12-22,{padding}")));
+        try
+        {
+            var upload = await RunAsync(system, system.Host.Keys.FunctionKey, "batch", "upload", file, "--batch-id", "large");
+
+            Assert.Equal(0, upload.ExitCode);
+            Assert.Contains("uploaded 100%", upload.Error, StringComparison.Ordinal);
+            Assert.Contains("6000", upload.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task When_the_key_is_wrong_Should_exit_4_with_a_clear_error()
     {
         await using var system = await TestSystem.StartAsync(azurite);

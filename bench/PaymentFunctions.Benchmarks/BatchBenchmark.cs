@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using PaymentFunctions.LocalHost;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+using StripeEmulator;
+
+namespace PaymentFunctions.Benchmarks;
+
+/// <summary>
+/// A lockbox batch of N lines: time to the upload's answer (queue pump off, so only intake is measured) against a
+/// baseline of the bare storage work for the same rows done directly with the SDKs; peak memory of the host process
+/// during the upload; then time until every check is posted with an unlimited vendor (a second host, pump on).
+/// </summary>
+internal static class BatchBenchmark
+{
+    public static async Task RunAsync(int lines)
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var emulator = await StripeEmulatorServer.StartAsync();
+        var csv = new StringBuilder("member_id,invoice_id,amount,check_number,received_date,payer_name\n");
+        for (var i = 1; i <= lines; i++)
+        {
+            emulator.State.SeedInvoice($"in_bench{i}", 45600);
+            csv.Append(CultureInfo.InvariantCulture, $"M-{i},in_bench{i},456.00,{i},2013-12-22,\"Payer {i}, Esq.\"\n");
+        }
+
+        var content = Encoding.UTF8.GetBytes(csv.ToString());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Batch benchmark: {lines:N0} lines, {content.Length / 1048576.0:0.0} MiB"));
+
+        var bare = await BareStorageAsync(azurite.ConnectionString, lines);
+
+        var prefix = "b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Stripe:ApiKey"] = "sk_test_bench",
+            ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
+            ["PaymentIntake:NamePrefix"] = prefix,
+            ["Posting:RatePerSecond"] = "10000",
+            ["Logging:LogLevel:Default"] = "Error",
+        };
+
+        TimeSpan upload;
+        long heapBefore, heapPeak, workingSetBefore, workingSetPeak;
+        await using (var intakeHost = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>(settings) { ["LocalHost:QueuePump"] = "false", ["LocalHost:TimerTriggers"] = "false" }))
+        {
+            using var client = new HttpClient { BaseAddress = intakeHost.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+            client.DefaultRequestHeaders.Add("x-functions-key", intakeHost.Keys.FunctionKey);
+            GC.Collect();
+            using var process = Process.GetCurrentProcess();
+            heapBefore = GC.GetTotalMemory(false);
+            workingSetBefore = process.WorkingSet64;
+            (heapPeak, workingSetPeak) = (heapBefore, workingSetBefore);
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    process.Refresh();
+                    heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(false));
+                    workingSetPeak = Math.Max(workingSetPeak, process.WorkingSet64);
+                    await Task.Delay(20);
+                }
+            });
+
+            var clock = Stopwatch.StartNew();
+            using var body = new ByteArrayContent(content);
+            body.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            using var response = await client.PutAsync("/api/batches/bench", body);
+            upload = clock.Elapsed;
+            await sampling.CancelAsync();
+            await sampler;
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var drain = Stopwatch.StartNew();
+        await using (var postingHost = await LocalFunctionsHost.StartAsync([], settings))
+        {
+            while (emulator.State.Ledger().Count(kv => kv.Value >= 1) < lines)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        drain.Stop();
+        var doubles = emulator.State.Ledger().Count(kv => kv.Value > 1);
+        Console.WriteLine();
+        Console.WriteLine("| measure | value |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare storage for the same rows (4 operations a line, 32 in parallel) | {bare.TotalSeconds:F1} s ({lines / bare.TotalSeconds:F0} lines/s) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload → answer (report) | {upload.TotalSeconds:F1} s ({lines / upload.TotalSeconds:F0} lines/s) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload ÷ bare storage (time) | {upload.TotalSeconds / bare.TotalSeconds:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| managed heap before → peak during upload | {heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| working set before → peak during upload (benchmark process = host) | {workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| invoices paid more than once | {doubles} |"));
+    }
+
+    private static async Task<TimeSpan> BareStorageAsync(string connection, int lines)
+    {
+        var prefix = "b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        var tables = new TableServiceClient(connection);
+        var payments = tables.GetTableClient(prefix + "payments");
+        var checks = tables.GetTableClient(prefix + "checks");
+        var due = tables.GetTableClient(prefix + "paymentsdue");
+        var queue = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(prefix + "payments");
+        await Task.WhenAll(payments.CreateIfNotExistsAsync(), checks.CreateIfNotExistsAsync(), due.CreateIfNotExistsAsync(), queue.CreateIfNotExistsAsync());
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(1, lines), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var id = PaymentId.FromIdempotencyKey($"check:M-{i}:{i}");
+            var now = DateTimeOffset.UtcNow;
+            await checks.AddEntityAsync(new TableEntity($"M-{i}", i.ToString(CultureInfo.InvariantCulture)) { ["PaymentId"] = id }, ct);
+            await Task.WhenAll(
+                payments.AddEntityAsync(new PaymentEntity { PartitionKey = id, Kind = PaymentKinds.Check, MemberId = $"M-{i}", Amount = 45600, Currency = "usd", InvoiceId = $"in_bench{i}", RequestHash = id, AcceptedAt = now, UpdatedAt = now }, ct),
+                due.UpsertEntityAsync(new TableEntity(PaymentsDueIndex.Bucket(now.AddMinutes(5)), id), TableUpdateMode.Replace, ct));
+            await queue.SendMessageAsync($$"""{"paymentId":"{{id}}"}""", ct);
+        });
+        return clock.Elapsed;
+    }
+}
