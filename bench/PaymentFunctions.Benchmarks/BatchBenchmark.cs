@@ -35,6 +35,7 @@ internal static class BatchBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Batch benchmark: {lines:N0} lines, {content.Length / 1048576.0:0.0} MiB"));
 
         var bare = await BareStorageAsync(azurite.ConnectionString, lines);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  bare storage: {bare.TotalSeconds:F1} s"));
 
         var prefix = "b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         var settings = new Dictionary<string, string?>
@@ -84,6 +85,7 @@ internal static class BatchBenchmark
             }
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  upload: {upload.TotalSeconds:F1} s"));
         var drain = Stopwatch.StartNew();
         await using (var postingHost = await LocalFunctionsHost.StartAsync([], settings))
         {

@@ -43,12 +43,15 @@ public sealed class VendorPipeline : IDisposable
 
         Attempt = attempt.Build();
 
-        // One token at a time, refilled every 1/rate s: never a burst above the configured rate.
+        // Tokens are refilled every 1/rate s (at most one token at a time: no burst above the rate); above 100/s the
+        // refill timer runs every 10 ms with rate/100 tokens, because a shorter timer period does not work.
+        var period = TimeSpan.FromSeconds(Math.Max(1.0 / posting.Value.RatePerSecond, 0.010));
+        var tokens = Math.Max(1, (int)Math.Round(posting.Value.RatePerSecond * period.TotalSeconds));
         _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = 1,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / posting.Value.RatePerSecond),
+            TokenLimit = tokens,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = period,
             QueueLimit = 100_000,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,

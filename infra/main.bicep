@@ -1,0 +1,62 @@
+// PaymentFunctions on Azure: storage (queues, tables, blobs), monitoring, and the function app.
+// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p stripeApiKey=<sk_live_…> stripeWebhookSecret=<whsec_…>
+targetScope = 'resourceGroup'
+
+@description('Name prefix for every resource (3–11 lower-case letters or digits).')
+@minLength(3)
+@maxLength(11)
+param name string = 'payfn'
+
+param location string = resourceGroup().location
+
+@secure()
+@description('Stripe secret key (sk_live_… or sk_test_…).')
+param stripeApiKey string
+
+@secure()
+@description('Signing secret of the Stripe webhook endpoint (whsec_…).')
+param stripeWebhookSecret string
+
+@description('Most instances of the app. Instances × postingRatePerSecond must stay under Stripe\'s 100 requests/s live limit (keep ≤ 90).')
+@minValue(1)
+@maxValue(40)
+param maximumInstanceCount int = 1
+
+@description('Vendor requests per second per instance (Posting:RatePerSecond).')
+param postingRatePerSecond int = 80
+
+var rateIsSafe = maximumInstanceCount * postingRatePerSecond <= 90
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: name
+    location: location
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: name
+    location: location
+  }
+}
+
+module app 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: name
+    location: location
+    storageAccountName: storage.outputs.accountName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    stripeApiKey: stripeApiKey
+    stripeWebhookSecret: stripeWebhookSecret
+    maximumInstanceCount: maximumInstanceCount
+    // Refuse a combination that could exceed Stripe's limit: fall back to a safe per-instance rate.
+    postingRatePerSecond: rateIsSafe ? postingRatePerSecond : 90 / maximumInstanceCount
+  }
+}
+
+output functionAppName string = app.outputs.name
+output defaultHostName string = app.outputs.defaultHostName
