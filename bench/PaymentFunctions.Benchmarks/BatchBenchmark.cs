@@ -20,7 +20,7 @@ namespace PaymentFunctions.Benchmarks;
 /// </summary>
 internal static class BatchBenchmark
 {
-    public static async Task RunAsync(int lines)
+    public static async Task RunAsync(int lines, TimeSpan drainLimit)
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var emulator = await StripeEmulatorServer.StartAsync();
@@ -85,17 +85,18 @@ internal static class BatchBenchmark
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  upload: {upload.TotalSeconds:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  upload: {upload.TotalSeconds:F1} s; managed heap {heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB, working set {workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB"));
         var drain = Stopwatch.StartNew();
         await using (var postingHost = await LocalFunctionsHost.StartAsync([], settings))
         {
-            while (emulator.State.Ledger().Count(kv => kv.Value >= 1) < lines)
+            while (emulator.State.Ledger().Count(kv => kv.Value >= 1) < lines && drain.Elapsed < drainLimit)
             {
                 await Task.Delay(250);
             }
         }
 
         drain.Stop();
+        var posted = emulator.State.Ledger().Count(kv => kv.Value >= 1);
         var doubles = emulator.State.Ledger().Count(kv => kv.Value > 1);
         Console.WriteLine();
         Console.WriteLine("| measure | value |");
@@ -105,7 +106,9 @@ internal static class BatchBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload ÷ bare storage (time) | {upload.TotalSeconds / bare.TotalSeconds:F2} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| managed heap before → peak during upload | {heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| working set before → peak during upload (benchmark process = host) | {workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, posted == lines
+            ? $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |"
+            : $"| checks posted (vendor unlimited) when the benchmark stopped waiting | {posted:N0} of {lines:N0} in {drain.Elapsed.TotalSeconds:F0} s ({posted / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| invoices paid more than once | {doubles} |"));
     }
 

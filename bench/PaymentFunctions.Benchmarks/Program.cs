@@ -3,7 +3,7 @@ using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
 //                                                                 -- drain [payments] [vendor limit/s] [posting rate/s] [outage s]
-//                                                                 -- batch [lines]
+//                                                                 -- batch [lines] [most seconds to wait for posting]
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
@@ -18,7 +18,9 @@ switch (which)
         await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)));
         return 0;
     case "batch":
-        await BatchBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+        await BatchBenchmark.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+            TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300));
         return 0;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch");

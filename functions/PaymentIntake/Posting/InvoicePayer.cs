@@ -19,20 +19,13 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(payment);
         ArgumentNullException.ThrowIfNull(rememberReference);
-        try
-        {
-            return await pipeline.Attempt.ExecuteAsync(ct => StepAsync(payment, rememberReference, ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, payment.VendorReference, cancellationToken) is { } outcome)
-        {
-            return outcome;
-        }
+        return await pipeline.AttemptAsync(ct => StepAsync(payment, rememberReference, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
     {
         var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Check payment {payment.PaymentId} has no invoice id.");
-        var invoice = await CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var invoice = await pipeline.CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         if (invoice.Status == "paid" && invoice.Metadata?.GetValueOrDefault("payment_id") == payment.PaymentId)
         {
             return new PostingOutcome.Posted(invoice.Id);
@@ -59,8 +52,8 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
                 ["accepted_at"] = payment.AcceptedAt.ToString("O", CultureInfo.InvariantCulture),
             },
         };
-        await CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-metadata" }, ct), cancellationToken).ConfigureAwait(false);
-        invoice = await CallAsync(
+        await pipeline.CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-metadata" }, ct), cancellationToken).ConfigureAwait(false);
+        invoice = await pipeline.CallAsync(
             ct => _invoices.PayAsync(invoiceId, new InvoicePayOptions { PaidOutOfBand = true }, new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-pay" }, ct),
             cancellationToken).ConfigureAwait(false);
         return invoice.Status == "paid"
@@ -80,7 +73,4 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
             string.Create(CultureInfo.InvariantCulture, $"check amount {payment.Amount / 100m:0.00} differs from invoice {invoice.Id}'s amount due {invoice.AmountDue / 100m:0.00}"),
         _ => null,
     };
-
-    private ValueTask<Invoice> CallAsync(Func<CancellationToken, Task<Invoice>> request, CancellationToken cancellationToken) =>
-        pipeline.Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken);
 }

@@ -21,14 +21,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(payment);
         ArgumentNullException.ThrowIfNull(rememberReference);
-        try
-        {
-            return await pipeline.Attempt.ExecuteAsync(ct => StepAsync(payment, rememberReference, ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, payment.VendorReference, cancellationToken) is { } outcome)
-        {
-            return outcome;
-        }
+        return await pipeline.AttemptAsync(ct => StepAsync(payment, rememberReference, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One step: learn where the intent stands (create it, or read it), then confirm it if it needs that.</summary>
@@ -37,13 +30,13 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
         PaymentIntent intent;
         if (payment.VendorReference is null)
         {
-            intent = await CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), Idempotent(payment, "create"), ct), cancellationToken).ConfigureAwait(false);
+            intent = await pipeline.CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), Idempotent(payment, "create"), ct), cancellationToken).ConfigureAwait(false);
             await rememberReference(intent.Id).ConfigureAwait(false);
         }
         else
         {
             var reference = payment.VendorReference;
-            intent = await CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            intent = await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
 
         var outcome = VendorAnswerClassifier.ForIntent(intent);
@@ -54,15 +47,12 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
 
         var confirm = new PaymentIntentConfirmOptions { PaymentMethod = payment.PaymentMethodId };
         var id = intent.Id;
-        intent = await CallAsync(ct => _intents.ConfirmAsync(id, confirm, Idempotent(payment, "confirm"), ct), cancellationToken).ConfigureAwait(false);
+        intent = await pipeline.CallAsync(ct => _intents.ConfirmAsync(id, confirm, Idempotent(payment, "confirm"), ct), cancellationToken).ConfigureAwait(false);
         outcome = VendorAnswerClassifier.ForIntent(intent);
         return outcome is PostingOutcome.ConfirmNeeded
             ? new PostingOutcome.RetryLater($"The PaymentIntent {intent.Id} is still {intent.Status} after confirming.")
             : outcome;
     }
-
-    private ValueTask<PaymentIntent> CallAsync(Func<CancellationToken, Task<PaymentIntent>> request, CancellationToken cancellationToken) =>
-        pipeline.Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken);
 
     private static RequestOptions Idempotent(PaymentEntity payment, string step) =>
         new() { IdempotencyKey = $"{payment.PaymentId}-{step}" };

@@ -68,6 +68,27 @@ public sealed class VendorPipeline : IDisposable
     /// <summary>Rate limit and timeout around one HTTP request.</summary>
     public ResiliencePipeline Call { get; }
 
+    /// <summary>
+    /// Runs one posting attempt: <paramref name="step"/> under the retry pipeline, and any failure it ends with
+    /// classified into an outcome (a failure the classifier does not know is a bug, and is rethrown).
+    /// </summary>
+    public async Task<PostingOutcome> AttemptAsync(Func<CancellationToken, ValueTask<PostingOutcome>> step, Func<string?> vendorReference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vendorReference);
+        try
+        {
+            return await Attempt.ExecuteAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, vendorReference(), cancellationToken) is { } outcome)
+        {
+            return outcome;
+        }
+    }
+
+    /// <summary>One HTTP request to the vendor, rate-limited and bounded by the request timeout.</summary>
+    public ValueTask<T> CallAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken) =>
+        Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken);
+
     /// <inheritdoc />
     public void Dispose() => _limiter.Dispose();
 }

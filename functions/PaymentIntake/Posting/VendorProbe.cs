@@ -18,7 +18,7 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
     {
         try
         {
-            await pipeline.Call.ExecuteAsync(async ct => await _balance.GetAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await pipeline.CallAsync(ct => _balance.GetAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater later)
         {
