@@ -106,9 +106,9 @@ internal static class BatchBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload ÷ bare storage (time) | {upload.TotalSeconds / bare.TotalSeconds:F2} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| managed heap before → peak during upload | {heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| working set before → peak during upload (benchmark process = host) | {workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, posted == lines
-            ? $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |"
-            : $"| checks posted (vendor unlimited) when the benchmark stopped waiting | {posted:N0} of {lines:N0} in {drain.Elapsed.TotalSeconds:F0} s ({posted / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
+        Console.WriteLine(posted == lines
+            ? string.Create(CultureInfo.InvariantCulture, $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |")
+            : string.Create(CultureInfo.InvariantCulture, $"| checks posted (vendor unlimited) when the benchmark stopped waiting | {posted:N0} of {lines:N0} in {drain.Elapsed.TotalSeconds:F0} s ({posted / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| invoices paid more than once | {doubles} |"));
     }
 
