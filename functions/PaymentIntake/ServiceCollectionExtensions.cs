@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -34,12 +33,7 @@ public static class ServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageMetrics>();
-        services.AddSingleton(sp =>
-        {
-            var options = new TableClientOptions();
-            options.AddPolicy(sp.GetRequiredService<StorageMetrics>().TablePolicy, HttpPipelinePosition.PerRetry);
-            return new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, options);
-        });
+        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton(sp => new QueueServiceClient(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
             sp.GetRequiredService<StorageMetrics>().QueueOptions(QueueMessageEncoding.Base64)));

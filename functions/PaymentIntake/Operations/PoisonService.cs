@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
@@ -167,18 +166,8 @@ public sealed class PoisonService(
     private static string Describe(ReplayRequest r) =>
         r.Ids is { Count: > 0 } ? "ids=" + string.Join(',', r.Ids) : !string.IsNullOrEmpty(r.Fingerprint) ? "fingerprint=" + r.Fingerprint : r.All ? "all" : "nothing selected";
 
-    private static (string? PaymentId, string? Reason) Parse(string body)
-    {
-        try
-        {
-            var message = JsonSerializer.Deserialize<PaymentMessage>(body, PaymentMessage.JsonOptions);
-            return message is not null && PaymentId.IsWellFormed(message.PaymentId) ? (message.PaymentId, message.Reason) : (null, null);
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-    }
+    private static (string? PaymentId, string? Reason) Parse(string body) =>
+        PaymentMessage.TryParse(body) is { } message ? (message.PaymentId, message.Reason) : (null, null);
 }
 
 internal static partial class OpsLog

@@ -13,21 +13,21 @@ public sealed record PaymentMessage(string PaymentId)
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Parses a message body; throws <see cref="InvalidPaymentMessageException"/> for anything else.</summary>
-    public static PaymentMessage Parse(string body)
+    public static PaymentMessage Parse(string body) =>
+        TryParse(body) ?? throw new InvalidPaymentMessageException("The message is not JSON of the form {\"paymentId\":\"pay_…\"} with a well-formed id.");
+
+    /// <summary>Parses a message body; null for anything that is not a payment message.</summary>
+    public static PaymentMessage? TryParse(string body)
     {
-        PaymentMessage? message;
         try
         {
-            message = JsonSerializer.Deserialize<PaymentMessage>(body, JsonOptions);
+            var message = JsonSerializer.Deserialize<PaymentMessage>(body, JsonOptions);
+            return message is not null && Payments.PaymentId.IsWellFormed(message.PaymentId) ? message : null;
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new InvalidPaymentMessageException("The message is not JSON of the form {\"paymentId\":\"pay_…\"}.", ex);
+            return null;
         }
-
-        return message is not null && Payments.PaymentId.IsWellFormed(message.PaymentId)
-            ? message
-            : throw new InvalidPaymentMessageException("The message has no well-formed paymentId.");
     }
 }
 

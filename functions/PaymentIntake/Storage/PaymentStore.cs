@@ -6,16 +6,15 @@ namespace PaymentIntake.Storage;
 /// <summary>Point reads and writes of payment rows in table storage.</summary>
 public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
 {
-    private readonly TableClient _table = tables.GetTableClient(names.PaymentsTable);
-    private readonly Lazy<Task> _created = new(() => tables.GetTableClient(names.PaymentsTable).CreateIfNotExistsAsync());
+    private readonly LazyTable _table = new(tables, names.PaymentsTable);
 
     /// <summary>Inserts the row if no row has its id; returns false if one exists (the deduplication).</summary>
     public async Task<bool> TryInsertAsync(PaymentEntity entity, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
         try
         {
-            var response = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            var response = await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             entity.ETag = response.Headers.ETag ?? default;
             return true;
         }
@@ -28,8 +27,8 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
     /// <summary>Reads a row, or null when there is none.</summary>
     public async Task<PaymentEntity?> GetAsync(string paymentId, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<PaymentEntity>(paymentId, PaymentEntity.PaymentRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<PaymentEntity>(paymentId, PaymentEntity.PaymentRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? response.Value : null;
     }
 
@@ -41,7 +40,7 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
     {
         try
         {
-            var response = await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var response = await _table.Client.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             entity.ETag = response.Headers.ETag ?? default;
             return true;
         }

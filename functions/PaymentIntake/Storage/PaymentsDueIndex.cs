@@ -12,16 +12,14 @@ namespace PaymentIntake.Storage;
 public sealed class PaymentsDueIndex
 {
     private const string CheckpointPartition = "checkpoint";
-    private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private readonly LazyTable _table;
 
     /// <summary>Creates the index.</summary>
     public PaymentsDueIndex(TableServiceClient tables, StorageNames names)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(names);
-        _table = tables.GetTableClient(names.PaymentsDueTable);
-        _created = new(() => _table.CreateIfNotExistsAsync());
+        _table = new LazyTable(tables, names.PaymentsDueTable);
     }
 
     /// <summary>A bucket after every real one.</summary>
@@ -37,17 +35,17 @@ public sealed class PaymentsDueIndex
     /// <summary>Adds (or moves forward) a payment's entry.</summary>
     public async Task AddAsync(string paymentId, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
-        await _table.UpsertEntityAsync(new TableEntity(Bucket(due), paymentId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(Bucket(due), paymentId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The entries due after bucket <paramref name="after"/> up to and including <paramref name="upTo"/> (one key-range query).</summary>
     public async Task<IReadOnlyList<(string Bucket, string PaymentId)>> ListDueAsync(string after, string upTo, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
         var entries = new List<(string, string)>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {after} and PartitionKey le {upTo}");
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             entries.Add((entity.PartitionKey, entity.RowKey));
         }
@@ -60,7 +58,7 @@ public sealed class PaymentsDueIndex
     {
         try
         {
-            await _table.DeleteEntityAsync(bucket, paymentId, ETag.All, cancellationToken).ConfigureAwait(false);
+            await _table.Client.DeleteEntityAsync(bucket, paymentId, ETag.All, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -70,12 +68,12 @@ public sealed class PaymentsDueIndex
     /// <summary>The last bucket the reconciler finished, or null the first time.</summary>
     public async Task<string?> GetCheckpointAsync(CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(CheckpointPartition, "reconciler", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(CheckpointPartition, "reconciler", cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? response.Value!.GetString("Bucket") : null;
     }
 
     /// <summary>Records the last bucket the reconciler finished.</summary>
     public Task SetCheckpointAsync(string bucket, CancellationToken cancellationToken) =>
-        _table.UpsertEntityAsync(new TableEntity(CheckpointPartition, "reconciler") { ["Bucket"] = bucket }, TableUpdateMode.Replace, cancellationToken);
+        _table.Client.UpsertEntityAsync(new TableEntity(CheckpointPartition, "reconciler") { ["Bucket"] = bucket }, TableUpdateMode.Replace, cancellationToken);
 }

@@ -15,8 +15,7 @@ public sealed class VendorCircuitStore
 {
     private const string Partition = "vendor";
     private const string Row = "circuit";
-    private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private readonly LazyTable _table;
     private readonly TimeProvider _time;
     private readonly PostingOptions _options;
     private readonly Lock _cacheLock = new();
@@ -29,8 +28,7 @@ public sealed class VendorCircuitStore
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(options);
-        _table = tables.GetTableClient(names.VendorStateTable);
-        _created = new(() => _table.CreateIfNotExistsAsync());
+        _table = new LazyTable(tables, names.VendorStateTable);
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -125,8 +123,8 @@ public sealed class VendorCircuitStore
 
     private async Task<(CircuitState State, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken).ConfigureAwait(false);
         var state = response.HasValue ? FromEntity(response.Value!) : CircuitState.Initial;
         Remember(state);
         return (state, response.HasValue ? response.Value!.ETag : null);
@@ -147,11 +145,11 @@ public sealed class VendorCircuitStore
         {
             if (etag is { } match)
             {
-                await _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await _table.Client.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                await _table.Client.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)

@@ -108,25 +108,8 @@ public sealed class TestSystem : IAsyncDisposable
         await Client.GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}");
 
     /// <summary>Polls the payment until <paramref name="until"/> holds; fails with the last state after the timeout.</summary>
-    public async Task<JsonElement> WaitForPaymentAsync(string paymentId, Func<JsonElement, bool> until, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var payment = await GetPaymentAsync(paymentId);
-            if (until(payment))
-            {
-                return payment;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Payment {paymentId} did not reach the expected state in time; last: {payment}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<JsonElement> WaitForPaymentAsync(string paymentId, Func<JsonElement, bool> until, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(() => GetPaymentAsync(paymentId), until, timeout, last => $"Payment {paymentId} did not reach the expected state in time; last: {last}");
 
     public Task<JsonElement> WaitForStatusAsync(string paymentId, string status, TimeSpan? timeout = null) =>
         WaitForPaymentAsync(paymentId, p => p.GetProperty("status").GetString() == status, timeout);
@@ -137,22 +120,12 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>Waits until the poison store (via <c>GET /api/ops/poison</c>) holds <paramref name="count"/> messages; returns them.</summary>
     public async Task<JsonElement[]> WaitForPoisonAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var listing = await Admin.GetFromJsonAsync<JsonElement>("/api/ops/poison?pageSize=100");
-            if (listing.GetProperty("total").GetInt32() >= count)
-            {
-                return listing.GetProperty("messages").EnumerateArray().ToArray();
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The poison store did not receive {count} message(s) in time; it has {listing.GetProperty("total").GetInt32()}.");
-            }
-
-            await Task.Delay(50);
-        }
+        var listing = await Poll.UntilAsync(
+            () => Admin.GetFromJsonAsync<JsonElement>("/api/ops/poison?pageSize=100"),
+            l => l.GetProperty("total").GetInt32() >= count,
+            timeout,
+            last => $"The poison store did not receive {count} message(s) in time; it has {last.GetProperty("total").GetInt32()}.");
+        return listing.GetProperty("messages").EnumerateArray().ToArray();
     }
 
     public T Service<T>() where T : notnull => Host.App.Services.GetRequiredService<T>();
@@ -200,43 +173,22 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     /// <summary>Polls <c>GET /api/ops/status</c> until the vendor state is <paramref name="state"/>; returns the status.</summary>
-    public async Task<JsonElement> WaitForVendorStateAsync(string state, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var status = await Admin.GetFromJsonAsync<JsonElement>("/api/ops/status");
-            if (status.GetProperty("vendor").GetProperty("state").GetString() == state)
-            {
-                return status;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The vendor state did not become {state} in time; last: {status.GetProperty("vendor")}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<JsonElement> WaitForVendorStateAsync(string state, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => Admin.GetFromJsonAsync<JsonElement>("/api/ops/status"),
+            status => status.GetProperty("vendor").GetProperty("state").GetString() == state,
+            timeout,
+            last => $"The vendor state did not become {state} in time; last: {last.GetProperty("vendor")}");
 
     public Task SendMessageAsync(string paymentId) => Service<PaymentQueue>().SendAsync(paymentId, TimeSpan.Zero, CancellationToken.None);
 
     /// <summary>Waits until queue <c>payments</c> has no message left (visible or not).</summary>
-    public async Task WaitForQueueEmptyAsync(TimeSpan? timeout = null)
-    {
-        var queue = Queue("payments");
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("Queue payments did not drain in time.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForQueueEmptyAsync(TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            async () => (await Queue("payments").GetPropertiesAsync()).Value.ApproximateMessagesCount,
+            count => count == 0,
+            timeout,
+            last => $"Queue payments did not drain in time; {last} message(s) left.");
 
     public async ValueTask DisposeAsync()
     {
@@ -250,4 +202,28 @@ public sealed class TestSystem : IAsyncDisposable
 internal static class Base64Text
 {
     public static string FromBase64(this string text) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text));
+}
+
+/// <summary>Awaits a condition by polling (never a blind sleep): fails the test with a description after the timeout.</summary>
+internal static class Poll
+{
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout, Func<T, string> failure)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail(failure(value));
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }
