@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
         services.AddSingleton<StorageNames>();
+        services.AddSingleton<StatusCounters>();
         services.AddSingleton<PaymentStore>();
         services.AddSingleton<PaymentQueue>();
         services.AddSingleton<VendorPipeline>();

@@ -23,6 +23,7 @@ internal static class StatusCommand
             var queues = status.GetProperty("queues");
             var inFlight = status.GetProperty("inFlight");
             var byStatus = string.Join(", ", inFlight.GetProperty("byStatus").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt32()}"));
+            var final = string.Join(", ", status.GetProperty("last24Hours").GetProperty("byStatus").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt64()}"));
             ctx.Out.KeyValues("PaymentFunctions status", [
                 ("vendor", Render.Text(vendor, "state")),
                 ("down since", Render.Text(vendor, "downSince")),
@@ -35,6 +36,7 @@ internal static class StatusCommand
                 ("oldest not posted", inFlight.TryGetProperty("oldestNotPostedAgeSeconds", out var age) && age.ValueKind == JsonValueKind.Number
                     ? string.Create(CultureInfo.InvariantCulture, $"{age.GetDouble():0} s ago ({Render.Text(inFlight, "oldestNotPostedAcceptedAt")})")
                     : "-"),
+                ("finished in the last 24 h", final.Length > 0 ? final : "none"),
             ]);
             return ExitCodes.Ok;
         }));

@@ -10,6 +10,7 @@ public sealed record OpsStatus(
     DateTimeOffset GeneratedAt,
     QueueStatus Queues,
     InFlightStatus InFlight,
+    FinalCounts Last24Hours,
     VendorStatus Vendor,
     int PoisonedMessages);
 
@@ -18,6 +19,12 @@ public sealed record QueueStatus(int Payments, int PaymentsPoison);
 
 /// <summary>Payments not yet done, from the due index (its cost follows the payments in flight, not the table).</summary>
 public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds);
+
+/// <summary>
+/// How many payments reached each final status (<c>posted</c>, <c>declined</c>, <c>action_required</c>, <c>failed</c>)
+/// since <paramref name="Since"/> (the start of the hour 23 hours ago), from the hourly counters.
+/// </summary>
+public sealed record FinalCounts(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus);
 
 /// <summary>The vendor as the shared circuit sees it.</summary>
 public sealed record VendorStatus(string State, DateTimeOffset? DownSince, string Circuit, int ConsecutiveFailures, DateTimeOffset? OpenUntil, DateTimeOffset? LastSuccessAt);
@@ -30,6 +37,7 @@ public sealed class OpsStatusService(
     PaymentStore payments,
     VendorCircuitStore circuit,
     PoisonStore poison,
+    StatusCounters counters,
     TimeProvider time)
 {
     /// <summary>Reads the status now.</summary>
@@ -40,6 +48,8 @@ public sealed class OpsStatusService(
         var poisonDepth = DepthAsync(names.PaymentsPoisonQueue, cancellationToken);
         var poisoned = poison.ListAsync(cancellationToken);
         var circuitState = circuit.GetAsync(cancellationToken);
+        var since = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(-23);
+        var finalCounts = counters.SumAsync(since, now, cancellationToken);
 
         var entries = await due.ListDueAsync(PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(30)), PaymentsDueIndex.LastBucket, cancellationToken).ConfigureAwait(false);
         var rows = new ConcurrentBag<PaymentEntity>();
@@ -59,7 +69,13 @@ public sealed class OpsStatusService(
 
         var c = await circuitState.ConfigureAwait(false);
         var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt);
-        return new OpsStatus(now, new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false)), inFlight, vendor, (await poisoned.ConfigureAwait(false)).Count);
+        return new OpsStatus(
+            now,
+            new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false)),
+            inFlight,
+            new FinalCounts(since, await finalCounts.ConfigureAwait(false)),
+            vendor,
+            (await poisoned.ConfigureAwait(false)).Count);
     }
 
     private async Task<int> DepthAsync(string queue, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -23,6 +24,10 @@ public sealed class PaymentEntity : ITableEntity
 
     /// <inheritdoc />
     public ETag ETag { get; set; }
+
+    /// <summary>The status as last read from or written to storage (not stored): tells a write that changes the status from one that does not.</summary>
+    [IgnoreDataMember]
+    public string? StoredStatus { get; set; }
 
     /// <summary>The payment id (same as PartitionKey).</summary>
     public string PaymentId => PartitionKey;

@@ -39,6 +39,9 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Blob container of raw batch files (as received, for audit) and their reports (<c>batches</c>).</summary>
     public string BatchesContainer { get; } = Apply(options.Value.NamePrefix, "batches");
 
+    /// <summary>How many payments reached each final status, per hour (<c>paymentcounts</c>).</summary>
+    public string PaymentCountsTable { get; } = Apply(options.Value.NamePrefix, "paymentcounts");
+
     /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
     public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
 }

@@ -31,6 +31,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         Assert.Contains("vendor", output, StringComparison.Ordinal);
         Assert.Contains("up", output, StringComparison.Ordinal);
         Assert.Contains("queue payments-poison", output, StringComparison.Ordinal);
+        Assert.Contains("finished in the last 24 h", output, StringComparison.Ordinal);
         Assert.Equal(0, jsonCode);
         Assert.Equal("up", JsonDocument.Parse(json).RootElement.GetProperty("vendor").GetProperty("state").GetString());
     }

@@ -162,4 +162,32 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
         Assert.True(status.GetProperty("inFlight").GetProperty("oldestNotPostedAgeSeconds").GetDouble() >= 0);
         Assert.Equal(0, status.GetProperty("poisonedMessages").GetInt32());
     }
+
+    [Fact]
+    public async Task When_payments_finish_Should_count_them_by_final_status_for_the_last_24_hours()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var ids = new List<string>();
+        foreach (var method in new[] { "pm_card_visa", "pm_card_visa", "pm_card_chargeDeclined" })
+        {
+            using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment(method));
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+        }
+
+        await system.WaitForStatusAsync(ids[0], "posted");
+        await system.WaitForStatusAsync(ids[1], "posted");
+        await system.WaitForStatusAsync(ids[2], "declined");
+        // The same message again finds the payment done: no second count.
+        await system.SendMessageAsync(ids[0]);
+        await system.WaitForQueueEmptyAsync();
+
+        var status = await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/status");
+        var counts = status.GetProperty("last24Hours");
+
+        Assert.Equal(2, counts.GetProperty("byStatus").GetProperty("posted").GetInt64());
+        Assert.Equal(1, counts.GetProperty("byStatus").GetProperty("declined").GetInt64());
+        Assert.False(counts.GetProperty("byStatus").TryGetProperty("failed", out _));
+        Assert.True(DateTimeOffset.UtcNow - counts.GetProperty("since").GetDateTimeOffset() <= TimeSpan.FromHours(24));
+        Assert.Equal(0, status.GetProperty("inFlight").GetProperty("total").GetInt32());
+    }
 }

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace PaymentIntake.Storage;
+
+/// <summary>
+/// How many payments reached each final status, per UTC hour (table <c>paymentcounts</c>: PartitionKey the hour
+/// <c>yyyy-MM-ddTHH</c>, RowKey <c>{status}.{shard}</c>). Table storage has no atomic increment, so each count is
+/// spread over <see cref="Shards"/> rows updated with their ETag; reading an hour sums its shards. Counting is best
+/// effort: it happens after the payment row is written, so a crash between the two writes misses one count, and a
+/// counter that stays contended is logged and skipped rather than failing the payment.
+/// </summary>
+public sealed partial class StatusCounters(TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<StatusCounters> logger)
+{
+    /// <summary>Rows per status and hour (spreads concurrent increments).</summary>
+    public const int Shards = 8;
+
+    private const int MaxTries = 20;
+    private readonly LazyTable _table = new(tables, (names ?? throw new ArgumentNullException(nameof(names))).PaymentCountsTable);
+
+    /// <summary>The partition of an hour.</summary>
+    public static string Hour(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH", CultureInfo.InvariantCulture);
+
+    /// <summary>Counts one payment that reached <paramref name="status"/> now.</summary>
+    public async Task CountAsync(string status, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var hour = Hour(time.GetUtcNow());
+        for (var attempt = 0; attempt < MaxTries; attempt++)
+        {
+            var row = $"{status}.{Random.Shared.Next(Shards)}";
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(hour, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (existing.HasValue)
+                {
+                    var entity = existing.Value!;
+                    entity["Count"] = (entity.GetInt64("Count") ?? 0) + 1;
+                    await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await table.AddEntityAsync(new TableEntity(hour, row) { ["Count"] = 1L }, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another instance counted on this shard meanwhile: try again, a little later, on a shard picked anew.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt + 1, 5))), time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex)
+            {
+                // The payment row is written already; a count is not worth failing (and retrying) its message.
+                CounterLog.Failed(logger, status, hour, ex.Status, ex.ErrorCode);
+                return;
+            }
+        }
+
+        CounterLog.Skipped(logger, status, hour, MaxTries);
+    }
+
+    /// <summary>Sums the counts per status from the hour of <paramref name="from"/> to the hour of <paramref name="to"/>, both included.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> SumAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Hour(from)} and PartitionKey le {Hour(to)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var status = entity.RowKey[..entity.RowKey.LastIndexOf('.')];
+            sums[status] = sums.GetValueOrDefault(status) + (entity.GetInt64("Count") ?? 0);
+        }
+
+        return sums;
+    }
+
+    private static partial class CounterLog
+    {
+        [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Status count for {Status} in hour {Hour} skipped after {Tries} contended tries")]
+        public static partial void Skipped(ILogger logger, string status, string hour, int tries);
+
+        [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Status count for {Status} in hour {Hour} skipped: storage answered {HttpStatus} {ErrorCode}")]
+        public static partial void Failed(ILogger logger, string status, string hour, int httpStatus, string? errorCode);
+    }
+}
