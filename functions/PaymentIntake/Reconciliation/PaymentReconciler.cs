@@ -10,7 +10,10 @@ namespace PaymentIntake.Reconciliation;
 /// Closes the crash windows: finds payments that made no progress for <see cref="PostingOptions.ReconcileAfter"/>
 /// (left <c>accepted</c> without a live message, or stuck in <c>posting</c>) and enqueues them again. Reads only the
 /// due-index entries that came due since its last run; an extra message is harmless (posting claims the row and the
-/// vendor calls are idempotent).
+/// vendor calls are idempotent). A payment is not enqueued again while the queue's head is older than the payment's
+/// last progress: its message then waits behind a backlog (deadline day, a drain after an outage, a large batch), and
+/// sending another would only grow the backlog. It is looked at again one grace period later; once the backlog has
+/// moved past it, a payment that is still waiting has lost its message and is enqueued.
 /// </summary>
 public sealed class PaymentReconciler(
     PaymentsDueIndex due,
@@ -21,7 +24,7 @@ public sealed class PaymentReconciler(
     ILogger<PaymentReconciler> logger)
 {
     /// <summary>What one run did.</summary>
-    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred);
+    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog = 0);
 
     /// <summary>Runs once.</summary>
     public async Task<Report> RunAsync(CancellationToken cancellationToken)
@@ -30,7 +33,8 @@ public sealed class PaymentReconciler(
         var grace = options.Value.ReconcileAfter;
         var upTo = PaymentsDueIndex.Bucket(now);
         var after = await due.GetCheckpointAsync(cancellationToken).ConfigureAwait(false) ?? PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(7));
-        int requeued = 0, finished = 0, deferred = 0;
+        int requeued = 0, finished = 0, deferred = 0, behindBacklog = 0;
+        Task<DateTimeOffset?>? head = null;
         var entries = await due.ListDueAsync(after, upTo, cancellationToken).ConfigureAwait(false);
         foreach (var (bucket, paymentId) in entries)
         {
@@ -44,7 +48,12 @@ public sealed class PaymentReconciler(
             {
                 var lastProgress = row.NextAttemptAt is { } next && next > row.UpdatedAt ? next : row.UpdatedAt;
                 var nextDue = lastProgress + grace;
-                if (nextDue <= now)
+                if (nextDue <= now && await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress)
+                {
+                    behindBacklog++;
+                    nextDue = now + grace;
+                }
+                else if (nextDue <= now)
                 {
                     await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                     ReconcilerLog.Requeued(logger, paymentId, row.Status, lastProgress);
@@ -68,7 +77,12 @@ public sealed class PaymentReconciler(
         }
 
         await due.SetCheckpointAsync(upTo, cancellationToken).ConfigureAwait(false);
-        return new Report(entries.Count, requeued, finished, deferred);
+        if (behindBacklog > 0)
+        {
+            ReconcilerLog.BehindBacklog(logger, behindBacklog, await head!.ConfigureAwait(false));
+        }
+
+        return new Report(entries.Count, requeued, finished, deferred, behindBacklog);
     }
 }
 
@@ -76,6 +90,9 @@ internal static partial class ReconcilerLog
 {
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Payment {PaymentId} made no progress since {LastProgress} (status {Status}); enqueued again")]
     public static partial void Requeued(ILogger logger, string paymentId, string status, DateTimeOffset lastProgress);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Count} payments without progress wait behind a backlog (queue head sent {HeadSentAt}); not enqueued again")]
+    public static partial void BehindBacklog(ILogger logger, int count, DateTimeOffset? headSentAt);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The vendor is back: woke {Count} waiting payments")]
     public static partial void Woken(ILogger logger, int count);

@@ -28,6 +28,17 @@ public sealed class PaymentQueue
         await _queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// When the message at the head of the queue (the oldest visible one) was sent; null when no message is visible.
+    /// A payment whose message would have been sent after that is still waiting behind a backlog, not lost.
+    /// </summary>
+    public async Task<DateTimeOffset?> HeadInsertedAtAsync(CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var peeked = await _queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false);
+        return peeked.Value.Length == 0 ? null : peeked.Value[0].InsertedOn;
+    }
+
     /// <summary>Enqueues a message body as it is (replay of a message that names no payment).</summary>
     public async Task SendRawAsync(string body, CancellationToken cancellationToken)
     {

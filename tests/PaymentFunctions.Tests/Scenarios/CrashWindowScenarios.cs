@@ -92,4 +92,34 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
         Assert.Equal(0, second.Examined);
         Assert.Equal(1, (await system.Queue("payments").GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
+
+    [Fact]
+    public async Task When_a_payment_waits_behind_a_backlog_Should_not_be_enqueued_again_until_the_backlog_has_moved_past_it()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["LocalHost:QueuePump"] = "false",
+            ["LocalHost:TimerTriggers"] = "false",
+            ["Posting:ReconcileAfter"] = "00:00:02",
+        });
+        var reconciler = system.Host.App.Services.GetRequiredService<PaymentIntake.Reconciliation.PaymentReconciler>();
+        var queue = system.Queue("payments");
+        await system.SendMessageAsync(PaymentId.FromIdempotencyKey("older-payment-at-the-head"));
+        var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), dueAgo: TimeSpan.Zero);
+
+        // The row makes no progress past its grace period while an older message still heads the queue: a backlog.
+        var behind = await Poll.UntilAsync(() => reconciler.RunAsync(CancellationToken.None), r => r.Requeued + r.BehindBacklog > 0, null, r => $"The payment never came due: {r}");
+        Assert.Equal(1, behind.BehindBacklog);
+        Assert.Equal(0, behind.Requeued);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // The backlog drains past it and its message never came: now it is lost, and enqueued again.
+        var head = (await queue.ReceiveMessagesAsync(1)).Value.Single();
+        await queue.DeleteMessageAsync(head.MessageId, head.PopReceipt);
+        var requeued = await Poll.UntilAsync(() => reconciler.RunAsync(CancellationToken.None), r => r.Requeued + r.BehindBacklog > 0, TimeSpan.FromSeconds(30), r => $"The payment never came due again: {r}");
+        Assert.Equal(1, requeued.Requeued);
+        Assert.Equal(0, requeued.BehindBacklog);
+        var message = (await queue.PeekMessagesAsync(1)).Value.Single();
+        Assert.Contains(row.PaymentId, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())), StringComparison.Ordinal);
+    }
 }
