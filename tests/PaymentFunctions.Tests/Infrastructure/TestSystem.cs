@@ -196,6 +196,32 @@ public sealed class TestSystem : IAsyncDisposable
         Admin.Dispose();
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
+        await DeleteStorageAsync();
+    }
+
+    /// <summary>
+    /// Deletes this test's queues, tables and containers. Azurite's queue operations cost time in proportion to every
+    /// message it holds, in every queue, so messages left behind by one test would slow all the tests after it.
+    /// </summary>
+    private async Task DeleteStorageAsync()
+    {
+        var queues = new QueueServiceClient(Storage);
+        await foreach (var queue in queues.GetQueuesAsync(prefix: Prefix))
+        {
+            await queues.DeleteQueueAsync(queue.Name);
+        }
+
+        var tables = new Azure.Data.Tables.TableServiceClient(Storage);
+        await foreach (var table in tables.QueryAsync($"TableName ge '{Prefix}' and TableName lt '{Prefix}~'"))
+        {
+            await tables.DeleteTableAsync(table.Name);
+        }
+
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(Storage);
+        await foreach (var container in blobs.GetBlobContainersAsync(prefix: Prefix))
+        {
+            await blobs.DeleteBlobContainerAsync(container.Name);
+        }
     }
 }
 
