@@ -20,7 +20,7 @@ switch (which)
     case "batch":
         await BatchBenchmark.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
-            TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300));
+            TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1800));
         return 0;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch");
