@@ -102,6 +102,8 @@ public sealed partial class BatchService(
                 return;
             }
 
+            // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
+            row.UpdatedAt = time.GetUtcNow();
             var (recorded, _) = await intake.RecordAsync(row, ct).ConfigureAwait(false);
             results.Add(new AcceptedLine(check.Line, recorded.PaymentId, check.MemberId, check.InvoiceId, check.CheckNumber, check.Amount, check.Currency));
         }).ConfigureAwait(false);

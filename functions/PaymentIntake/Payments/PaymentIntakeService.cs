@@ -66,7 +66,7 @@ public sealed class PaymentIntakeService(
 
         // The due-index entry lets the reconciler find the payment if we crash before the enqueue; written alongside the row.
         var inserted = store.TryInsertAsync(row, cancellationToken);
-        await Task.WhenAll(inserted, due.AddAsync(row.PaymentId, row.AcceptedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAll(inserted, due.AddAsync(row.PaymentId, row.UpdatedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
         if (await inserted.ConfigureAwait(false))
         {
             await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,8 @@ namespace PaymentIntake.Reconciliation;
 /// Closes the crash windows: finds payments that made no progress for <see cref="PostingOptions.ReconcileAfter"/>
 /// (left <c>accepted</c> without a live message, or stuck in <c>posting</c>) and enqueues them again. Reads only the
 /// due-index entries that came due since its last run; an extra message is harmless (posting claims the row and the
-/// vendor calls are idempotent). A payment is not enqueued again while the queue's head is older than the payment's
-/// last progress: its message then waits behind a backlog (deadline day, a drain after an outage, a large batch), and
+/// vendor calls are idempotent). A payment is not enqueued again while the queue's head was sent before (or within
+/// <see cref="SendTolerance"/> after) the payment's last progress: its message then waits behind a backlog (deadline day, a drain after an outage, a large batch), and
 /// sending another would only grow the backlog. It is looked at again one grace period later; once the backlog has
 /// moved past it, a payment that is still waiting has lost its message and is enqueued.
 /// </summary>
@@ -23,6 +23,13 @@ public sealed class PaymentReconciler(
     TimeProvider time,
     ILogger<PaymentReconciler> logger)
 {
+    /// <summary>
+    /// A payment's message is sent a moment after its row is written, by many writers in parallel (a batch records
+    /// 32 lines at once), and the queue stamps whole seconds: a head sent up to this long after the payment's last
+    /// progress still counts as a backlog the payment's message may be waiting in.
+    /// </summary>
+    public static readonly TimeSpan SendTolerance = TimeSpan.FromMinutes(1);
+
     /// <summary>What one run did.</summary>
     public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog = 0);
 
@@ -48,7 +55,7 @@ public sealed class PaymentReconciler(
             {
                 var lastProgress = row.NextAttemptAt is { } next && next > row.UpdatedAt ? next : row.UpdatedAt;
                 var nextDue = lastProgress + grace;
-                if (nextDue <= now && await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress)
+                if (nextDue <= now && await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress + SendTolerance)
                 {
                     behindBacklog++;
                     nextDue = now + grace;

@@ -104,10 +104,11 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
         });
         var reconciler = system.Host.App.Services.GetRequiredService<PaymentIntake.Reconciliation.PaymentReconciler>();
         var queue = system.Queue("payments");
-        await system.SendMessageAsync(PaymentId.FromIdempotencyKey("older-payment-at-the-head"));
-        var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), dueAgo: TimeSpan.Zero);
+        // Recorded in parallel, as a batch does: the row was written, and another payment's message sent seconds after it.
+        var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), updatedAgo: TimeSpan.FromSeconds(3), dueAgo: TimeSpan.Zero);
+        await system.SendMessageAsync(PaymentId.FromIdempotencyKey("payment-recorded-alongside"));
 
-        // The row makes no progress past its grace period while an older message still heads the queue: a backlog.
+        // The row makes no progress past its grace period while a message sent with it still heads the queue: a backlog.
         var behind = await Poll.UntilAsync(() => reconciler.RunAsync(CancellationToken.None), r => r.Requeued + r.BehindBacklog > 0, null, r => $"The payment never came due: {r}");
         Assert.Equal(1, behind.BehindBacklog);
         Assert.Equal(0, behind.Requeued);
