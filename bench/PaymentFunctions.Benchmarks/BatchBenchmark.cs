@@ -103,25 +103,25 @@ internal static class BatchBenchmark
         drain.Stop();
         var posted = emulator.State.Ledger().Count(kv => kv.Value >= 1);
         var doubles = emulator.State.Ledger().Count(kv => kv.Value > 1);
-        Console.WriteLine();
-        Console.WriteLine("| measure | value |");
-        Console.WriteLine("|---|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare storage for the same rows (4 operations a line, 32 in parallel) | {bare.TotalSeconds:F1} s ({lines / bare.TotalSeconds:F0} lines/s) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload → answer (report) | {upload.TotalSeconds:F1} s ({lines / upload.TotalSeconds:F0} lines/s) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| upload ÷ bare storage (time) | {upload.TotalSeconds / bare.TotalSeconds:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| managed heap before → peak during upload | {heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| working set before → peak during upload (benchmark process = host) | {workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare storage drain of the same messages (receive 16, per message 1 row read + 2 row writes + delete) | {barePosting.TotalSeconds:F1} s ({lines / barePosting.TotalSeconds:F0} lines/s) |"));
-        Console.WriteLine(posted == lines
-            ? string.Create(CultureInfo.InvariantCulture, $"| all {lines:N0} checks posted (vendor unlimited) after | {drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s) |")
-            : string.Create(CultureInfo.InvariantCulture, $"| checks posted (vendor unlimited) when the benchmark stopped waiting | {posted:N0} of {lines:N0} in {drain.Elapsed.TotalSeconds:F0} s ({posted / drain.Elapsed.TotalSeconds:F0} lines/s) |"));
+        ResultTable.Header();
+        ResultTable.Row("bare storage for the same rows (4 operations a line, 32 in parallel)", $"{bare.TotalSeconds:F1} s ({lines / bare.TotalSeconds:F0} lines/s)");
+        ResultTable.Row("upload → answer (report)", $"{upload.TotalSeconds:F1} s ({lines / upload.TotalSeconds:F0} lines/s)");
+        ResultTable.Row("upload ÷ bare storage (time)", $"{upload.TotalSeconds / bare.TotalSeconds:F2}");
+        ResultTable.Row("managed heap before → peak during upload", $"{heapBefore / 1048576.0:F0} → {heapPeak / 1048576.0:F0} MiB");
+        ResultTable.Row("working set before → peak during upload (benchmark process = host)", $"{workingSetBefore / 1048576.0:F0} → {workingSetPeak / 1048576.0:F0} MiB");
+        ResultTable.Row("bare storage drain of the same messages (receive 16, per message 1 row read + 2 row writes + delete)", $"{barePosting.TotalSeconds:F1} s ({lines / barePosting.TotalSeconds:F0} lines/s)");
         if (posted == lines)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| posting ÷ bare storage drain (time) | {drain.Elapsed.TotalSeconds / barePosting.TotalSeconds:F2} |"));
+            ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"all {lines:N0} checks posted (vendor unlimited) after"), $"{drain.Elapsed.TotalSeconds:F1} s ({lines / drain.Elapsed.TotalSeconds:F0} lines/s)");
+            ResultTable.Row("posting ÷ bare storage drain (time)", $"{drain.Elapsed.TotalSeconds / barePosting.TotalSeconds:F2}");
+        }
+        else
+        {
+            ResultTable.Row("checks posted (vendor unlimited) when the benchmark stopped waiting", $"{posted:N0} of {lines:N0} in {drain.Elapsed.TotalSeconds:F0} s ({posted / drain.Elapsed.TotalSeconds:F0} lines/s)");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| queue operations per check while posting (receive ÷ 16 + delete ≈ 1.06 without copies) | {queueOperations / (double)lines:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| invoices paid more than once | {doubles} |"));
+        ResultTable.Row("queue operations per check while posting (delete + a receive of up to 16 whenever 8 or fewer are in flight + peeks; a copy adds 3)", $"{queueOperations / (double)lines:F2}");
+        ResultTable.Row("invoices paid more than once", $"{doubles}");
     }
 
     /// <summary>

@@ -73,19 +73,17 @@ internal static class DrainBenchmark
         var ledger = emulator.Ledger();
         var ideal = (double)payments / vendorLimit;
         var idealForRequests = (double)vendorRequests / vendorLimit;
-        Console.WriteLine();
-        Console.WriteLine("| measure | value |");
-        Console.WriteLine("|---|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| payments | {payments} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| vendor limit / our posting rate | {vendorLimit}/s / {postingRate}/s |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| drain: restore → all posted | {drain.Elapsed.TotalSeconds:F1} s |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ÷ ideal {payments}/{vendorLimit} s = {ideal:F0} s (one request per payment) | {drain.Elapsed.TotalSeconds / ideal:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| vendor requests during drain | {vendorRequests} ({(double)vendorRequests / payments:F2} per payment) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ÷ ideal for those requests {vendorRequests}/{vendorLimit} s = {idealForRequests:F0} s | {drain.Elapsed.TotalSeconds / idealForRequests:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| 429s received | {emulator.RateLimited - rateLimitedBefore} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| most vendor requests in one second | {emulator.MaxRequestsPerSecond} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| queue operations per payment during the outage ({outage.TotalSeconds:F0} s) | {(double)queueOpsDuringOutage / payments:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| payments charged exactly once | {ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)}) |"));
+        ResultTable.Header();
+        ResultTable.Row("payments", $"{payments}");
+        ResultTable.Row("vendor limit / our posting rate", $"{vendorLimit}/s / {postingRate}/s");
+        ResultTable.Row("drain: restore → all posted", $"{drain.Elapsed.TotalSeconds:F1} s");
+        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"÷ ideal {payments}/{vendorLimit} s = {ideal:F0} s (one request per payment)"), $"{drain.Elapsed.TotalSeconds / ideal:F2}");
+        ResultTable.Row("vendor requests during drain", $"{vendorRequests} ({(double)vendorRequests / payments:F2} per payment)");
+        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"÷ ideal for those requests {vendorRequests}/{vendorLimit} s = {idealForRequests:F0} s"), $"{drain.Elapsed.TotalSeconds / idealForRequests:F2}");
+        ResultTable.Row("429s received", $"{emulator.RateLimited - rateLimitedBefore}");
+        ResultTable.Row("most vendor requests in one second", $"{emulator.MaxRequestsPerSecond}");
+        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"queue operations per payment during the outage ({outage.TotalSeconds:F0} s)"), $"{(double)queueOpsDuringOutage / payments:F2}");
+        ResultTable.Row("payments charged exactly once", $"{ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)})");
     }
 
     private static async Task<int> CountAsync(TableClient rows, Func<PaymentEntity, bool> predicate)

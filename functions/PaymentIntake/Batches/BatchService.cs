@@ -95,15 +95,14 @@ public sealed partial class BatchService(
         var duplicates = new ConcurrentBag<RejectedLine>();
         await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (check, ct) =>
         {
-            var row = NewRow(check, batchId!, now);
+            // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
+            var row = NewRow(check, batchId!, acceptedAt: now, recordedAt: time.GetUtcNow());
             if (await store.ClaimCheckAsync(check.MemberId, check.CheckNumber, batchId!, check.Line, row.PaymentId, ct).ConfigureAwait(false) is { } earlier)
             {
                 duplicates.Add(new RejectedLine(check.Line, [$"check {check.CheckNumber} of member {check.MemberId} was already accepted in batch {earlier.BatchId} (line {earlier.Line})"]));
                 return;
             }
 
-            // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
-            row.UpdatedAt = time.GetUtcNow();
             var (recorded, _) = await intake.RecordAsync(row, ct).ConfigureAwait(false);
             results.Add(new AcceptedLine(check.Line, recorded.PaymentId, check.MemberId, check.InvoiceId, check.CheckNumber, check.Amount, check.Currency));
         }).ConfigureAwait(false);
@@ -120,7 +119,7 @@ public sealed partial class BatchService(
     public Task<BatchReport?> GetReportAsync(string batchId, CancellationToken cancellationToken) =>
         BatchIdPattern().IsMatch(batchId ?? "") ? store.GetReportAsync(batchId!, cancellationToken) : Task.FromResult<BatchReport?>(null);
 
-    private static PaymentEntity NewRow(CheckLine check, string batchId, DateTimeOffset now)
+    private static PaymentEntity NewRow(CheckLine check, string batchId, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
     {
         // One check is one payment, whatever batch carries it: the id comes from member and check number.
         var paymentId = PaymentId.FromIdempotencyKey($"check:{check.MemberId}:{check.CheckNumber}");
@@ -141,8 +140,8 @@ public sealed partial class BatchService(
             BatchLine = check.Line,
             RequestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
             Status = PaymentStatus.Accepted,
-            AcceptedAt = now,
-            UpdatedAt = now,
+            AcceptedAt = acceptedAt,
+            UpdatedAt = recordedAt,
         };
     }
 

@@ -48,8 +48,7 @@ public sealed class OpsStatusService(
         var poisonDepth = DepthAsync(names.PaymentsPoisonQueue, cancellationToken);
         var poisoned = poison.ListAsync(cancellationToken);
         var circuitState = circuit.GetAsync(cancellationToken);
-        var since = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(-23);
-        var finalCounts = counters.SumAsync(since, now, cancellationToken);
+        var finalCounts = counters.Last24HoursAsync(cancellationToken);
 
         var entries = await due.ListDueAsync(PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(30)), PaymentsDueIndex.LastBucket, cancellationToken).ConfigureAwait(false);
         var rows = new ConcurrentBag<PaymentEntity>();
@@ -69,11 +68,12 @@ public sealed class OpsStatusService(
 
         var c = await circuitState.ConfigureAwait(false);
         var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt);
+        var (since, byStatus) = await finalCounts.ConfigureAwait(false);
         return new OpsStatus(
             now,
             new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false)),
             inFlight,
-            new FinalCounts(since, await finalCounts.ConfigureAwait(false)),
+            new FinalCounts(since, byStatus),
             vendor,
             (await poisoned.ConfigureAwait(false)).Count);
     }

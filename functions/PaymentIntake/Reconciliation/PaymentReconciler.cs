@@ -31,7 +31,7 @@ public sealed class PaymentReconciler(
     public static readonly TimeSpan SendTolerance = TimeSpan.FromMinutes(1);
 
     /// <summary>What one run did.</summary>
-    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog = 0);
+    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog);
 
     /// <summary>Runs once.</summary>
     public async Task<Report> RunAsync(CancellationToken cancellationToken)
@@ -41,7 +41,11 @@ public sealed class PaymentReconciler(
         var upTo = PaymentsDueIndex.Bucket(now);
         var after = await due.GetCheckpointAsync(cancellationToken).ConfigureAwait(false) ?? PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(7));
         int requeued = 0, finished = 0, deferred = 0, behindBacklog = 0;
-        Task<DateTimeOffset?>? head = null;
+        Task<DateTimeOffset?>? head = null; // peeked once per run, and only when some payment is overdue
+
+        async Task<bool> IsBehindBacklogAsync(DateTimeOffset lastProgress) =>
+            await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress + SendTolerance;
+
         var entries = await due.ListDueAsync(after, upTo, cancellationToken).ConfigureAwait(false);
         foreach (var (bucket, paymentId) in entries)
         {
@@ -55,21 +59,21 @@ public sealed class PaymentReconciler(
             {
                 var lastProgress = row.NextAttemptAt is { } next && next > row.UpdatedAt ? next : row.UpdatedAt;
                 var nextDue = lastProgress + grace;
-                if (nextDue <= now && await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress + SendTolerance)
+                if (nextDue > now)
+                {
+                    deferred++;
+                }
+                else if (await IsBehindBacklogAsync(lastProgress).ConfigureAwait(false))
                 {
                     behindBacklog++;
                     nextDue = now + grace;
                 }
-                else if (nextDue <= now)
+                else
                 {
                     await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                     ReconcilerLog.Requeued(logger, paymentId, row.Status, lastProgress);
                     requeued++;
                     nextDue = now + grace;
-                }
-                else
-                {
-                    deferred++;
                 }
 
                 if (string.CompareOrdinal(PaymentsDueIndex.Bucket(nextDue), upTo) <= 0)

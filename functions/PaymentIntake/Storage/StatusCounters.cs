@@ -63,6 +63,14 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
         CounterLog.Skipped(logger, status, hour, MaxTries);
     }
 
+    /// <summary>The counts of the last 24 hours: this hour and the 23 before it; returns where that window starts.</summary>
+    public async Task<(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus)> Last24HoursAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var since = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerHour)).AddHours(-23);
+        return (since, await SumAsync(since, now, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Sums the counts per status from the hour of <paramref name="from"/> to the hour of <paramref name="to"/>, both included.</summary>
     public async Task<IReadOnlyDictionary<string, long>> SumAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {

@@ -69,7 +69,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
 
         var report = await reconciler.RunAsync(CancellationToken.None);
 
-        Assert.Equal(new PaymentIntake.Reconciliation.PaymentReconciler.Report(Examined: 1, Requeued: 0, Finished: 0, Deferred: 1), report);
+        Assert.Equal(new PaymentIntake.Reconciliation.PaymentReconciler.Report(Examined: 1, Requeued: 0, Finished: 0, Deferred: 1, BehindBacklog: 0), report);
         Assert.False(await system.Queue("payments").ExistsAsync() && (await system.Queue("payments").GetPropertiesAsync()).Value.ApproximateMessagesCount > 0);
         Assert.Equal(PaymentStatus.Accepted, (await system.GetPaymentAsync(row.PaymentId)).GetProperty("status").GetString());
     }
