@@ -6,7 +6,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using PaymentFunctions.LocalHost;
 using PaymentIntake.Payments;
-using PaymentIntake.Storage;
 
 namespace PaymentFunctions.Benchmarks;
 

@@ -1,8 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using PaymentIntake;
+using PaymentFunctions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddPaymentIntake(builder.Configuration);
+builder.Services.AddPaymentFunctions(builder.Configuration);
 await builder.Build().RunAsync();

@@ -1,23 +1,29 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using PaymentIntake.Batches;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PaymentIntake.Batches;
 using PaymentIntake.Configuration;
+using PaymentIntake.Due;
+using PaymentIntake.Intake;
 using PaymentIntake.Operations;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
+using PaymentIntake.Queue;
 using PaymentIntake.Reconciliation;
-using PaymentIntake.Webhooks;
 using PaymentIntake.Storage;
+using PaymentIntake.Webhooks;
 using Stripe;
 
 namespace PaymentIntake;
 
-/// <summary>Registers the payment logic; used alike by the Functions app and the local host.</summary>
+/// <summary>
+/// Registers the payment logic. Called only by the app's composition root (<c>AddPaymentFunctions</c> in the
+/// PaymentFunctions project), which the Functions app and the local host both use.
+/// </summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>Adds intake, posting, storage and the vendor client, with options validated at start.</summary>
@@ -40,28 +46,34 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
+        // In the order of the flow: the payment and its state machine, the two hand-offs, intake, batches, posting,
+        // reconciliation, webhooks, operations.
         services.AddSingleton<StorageNames>();
-        services.AddSingleton<StatusCounters>();
         services.AddSingleton<PaymentStore>();
+        services.AddSingleton<StatusCounters>();
+        services.AddSingleton<PaymentStateMachine>();
+        services.AddSingleton<MessageFailures>();
         services.AddSingleton<PaymentQueue>();
+        services.AddSingleton<PaymentsDueIndex>();
+        services.AddSingleton<PaymentIntakeService>();
+        services.AddSingleton<BatchStore>();
+        services.AddSingleton<BatchService>();
         services.AddSingleton<VendorPipeline>();
         services.AddSingleton<StripeVendor>();
-        services.AddSingleton<PaymentPoster>();
-        services.AddSingleton<PaymentIntakeService>();
-        services.AddSingleton<PaymentsDueIndex>();
+        services.AddSingleton<InvoicePayer>();
         services.AddSingleton<VendorCircuitStore>();
-        services.AddSingleton<PaymentReconciler>();
         services.AddSingleton<ParkedPaymentWaker>();
+        services.AddSingleton<VendorCircuit>();
+        services.AddSingleton<VendorGateway>();
+        services.AddSingleton<RecoverabilityPolicy>();
+        services.AddSingleton<PaymentPoster>();
         services.AddSingleton<VendorProbe>();
-        services.AddSingleton<MessageFailures>();
+        services.AddSingleton<PaymentReconciler>();
+        services.AddSingleton<StripeWebhookHandler>();
         services.AddSingleton<PoisonStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PoisonService>();
         services.AddSingleton<OpsStatusService>();
-        services.AddSingleton<BatchStore>();
-        services.AddSingleton<BatchService>();
-        services.AddSingleton<InvoicePayer>();
-        services.AddSingleton<StripeWebhookHandler>();
         return services;
     }
 

@@ -12,7 +12,7 @@ public sealed class GetBatch(BatchService batches)
     /// <summary>Runs the function.</summary>
     [Function(nameof(GetBatch))]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{batchId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Batch)] HttpRequest request,
         string batchId,
         CancellationToken cancellationToken) =>
         await batches.GetReportAsync(batchId, cancellationToken).ConfigureAwait(false) is { } report

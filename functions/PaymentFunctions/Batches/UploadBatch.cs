@@ -12,7 +12,7 @@ public sealed class UploadBatch(BatchService batches)
     /// <summary>Runs the function.</summary>
     [Function(nameof(UploadBatch))]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "batches/{batchId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.Batch)] HttpRequest request,
         string batchId,
         CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ public sealed class UploadBatch(BatchService batches)
 
         return await batches.UploadAsync(batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
         {
-            BatchUploadResult.Done { Created: true } done => new CreatedResult($"/api/batches/{batchId}", done.Report),
+            BatchUploadResult.Done { Created: true } done => new CreatedResult(Routes.BatchUrl(batchId), done.Report),
             BatchUploadResult.Done done => new OkObjectResult(done.Report),
             BatchUploadResult.Invalid invalid => Problems.Validation(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
             BatchUploadResult.TooLarge tooLarge => Problems.TooLarge(tooLarge.Message),

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using PaymentIntake.Operations;
+using PaymentIntake.Storage;
 
 namespace PaymentFunctions.Operations;
 
@@ -8,6 +9,6 @@ public sealed class RecordPoison(PoisonService poison)
 {
     /// <summary>Runs the function.</summary>
     [Function(nameof(RecordPoison))]
-    public Task Run([QueueTrigger("payments-poison")] string message, CancellationToken cancellationToken) =>
+    public Task Run([QueueTrigger(QueueNames.PaymentsPoison)] string message, CancellationToken cancellationToken) =>
         poison.RecordAsync(message, cancellationToken);
 }

@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using PaymentIntake.Intake;
 using PaymentIntake.Payments;
-using PaymentIntake.Storage;
 
 namespace PaymentIntake.Batches;
 
@@ -139,7 +139,6 @@ public sealed partial class BatchService(
             BatchId = batchId,
             BatchLine = check.Line,
             RequestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
-            Status = PaymentStatus.Accepted,
             AcceptedAt = acceptedAt,
             UpdatedAt = recordedAt,
         };
@@ -151,6 +150,6 @@ public sealed partial class BatchService(
 
 internal static partial class BatchLog
 {
-    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Batch {BatchId}: {Lines} lines, {Accepted} accepted, {Rejected} rejected")]
+    [LoggerMessage(EventId = EventIds.BatchProcessed, Level = LogLevel.Information, Message = "Batch {BatchId}: {Lines} lines, {Accepted} accepted, {Rejected} rejected")]
     public static partial void Processed(ILogger logger, string batchId, int lines, int accepted, int rejected);
 }

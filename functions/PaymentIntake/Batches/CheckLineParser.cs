@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using CsvHelper.Configuration;
-using PaymentIntake.Payments;
+using PaymentIntake.Intake;
 
 namespace PaymentIntake.Batches;
 
@@ -34,14 +34,16 @@ public static partial class CheckLineParser
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = true,
-            IgnoreBlankLines = true,
+            // Blank lines are read (and skipped below) so that RawRow counts them: the line numbers in the report
+            // are the lines a person sees in the file.
+            IgnoreBlankLines = false,
             TrimOptions = TrimOptions.Trim,
             MissingFieldFound = null,
             BadDataFound = null,
             DetectColumnCountChanges = false,
         };
         using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
+        if (!ReadNonBlank(csv) || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
         {
             throw new BatchFormatException("The file is empty: it needs a header line with member_id, invoice_id, amount, check_number, received_date.");
         }
@@ -61,6 +63,11 @@ public static partial class CheckLineParser
         {
             var line = lastRawRow + 1;
             lastRawRow = csv.Parser.RawRow;
+            if (IsBlank(csv))
+            {
+                continue;
+            }
+
             if (accepted.Count + rejected.Count >= MaxLines)
             {
                 throw new BatchTooLargeException($"A batch holds at most {MaxLines:N0} lines; this file has more.");
@@ -197,6 +204,21 @@ public static partial class CheckLineParser
         }
 
         return minor;
+    }
+
+    private static bool IsBlank(CsvReader csv) => csv.Parser.Record is not { } fields || fields.All(string.IsNullOrWhiteSpace);
+
+    private static bool ReadNonBlank(CsvReader csv)
+    {
+        while (csv.Read())
+        {
+            if (!IsBlank(csv))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Normalize(string header) =>

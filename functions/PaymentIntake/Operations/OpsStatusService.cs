@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
+using PaymentIntake.Due;
 using PaymentIntake.Payments;
+using PaymentIntake.Posting;
 using PaymentIntake.Storage;
 
 namespace PaymentIntake.Operations;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Queue;
 using PaymentIntake.Storage;
 
 namespace PaymentIntake.Operations;
@@ -22,7 +22,7 @@ public sealed record ReplayResult(bool DryRun, IReadOnlyList<string> Replayed, I
 public sealed class PoisonService(
     PoisonStore poison,
     MessageFailures failures,
-    PaymentStore payments,
+    PaymentStateMachine payments,
     PaymentQueue queue,
     AuditLog audit,
     TimeProvider time,
@@ -38,13 +38,13 @@ public sealed class PoisonService(
         if (reason == PoisonReasons.VendorUnavailable)
         {
             var row = paymentId is null ? null : await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, reason, "VendorUnavailable", row?.LastError ?? "The vendor stayed unavailable.",
-                nameof(PaymentPoster), Fingerprints.Of("VendorUnavailable", nameof(PaymentPoster)), row?.Attempts ?? 0, row?.AcceptedAt, now);
+            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, reason, PoisonReasons.VendorUnavailableType, row?.LastError ?? "The vendor stayed unavailable.",
+                PoisonReasons.VendorUnavailableOrigin, Fingerprints.Of(PoisonReasons.VendorUnavailableType, PoisonReasons.VendorUnavailableOrigin), row?.Attempts ?? 0, row?.AcceptedAt, now);
         }
         else
         {
             var f = failure?.Failure ?? new FailureDescription("Unknown", "The message was poisoned without a recorded failure.", "unknown");
-            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, "max_dequeue_count", f.ExceptionType, f.Message, f.Origin, f.Fingerprint,
+            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, PoisonReasons.MaxDequeueCount, f.ExceptionType, f.Message, f.Origin, f.Fingerprint,
                 failure?.Attempts ?? 0, failure?.FirstFailedAt, now);
         }
 
@@ -143,24 +143,23 @@ public sealed class PoisonService(
     private async Task ReopenAsync(PaymentEntity row, CancellationToken cancellationToken)
     {
         // A payment we gave up on (failed) or that a bug left behind goes back to accepted, with its replay counted.
-        for (var attempt = 0; attempt < 3; attempt++)
+        await OptimisticConcurrency.RetryAsync(3, async tryNumber =>
         {
-            row.ReplayCount++;
-            row.Status = PaymentStatus.Accepted;
-            row.NextAttemptAt = null;
-            row.UpdatedAt = time.GetUtcNow();
-            row.ReplayedAt = row.UpdatedAt;
-            if (await payments.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
+            if (tryNumber > 0)
             {
-                return;
+                row = await payments.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false) ?? row;
             }
 
-            row = await payments.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false) ?? row;
-            if (PaymentStatus.IsFinal(row.Status) && row.Status != PaymentStatus.Failed)
+            if (!PaymentStateMachine.IsAllowed(row.Status, PaymentStatus.Accepted))
             {
-                return;
+                return true; // it moved on meanwhile (e.g. a webhook posted it): nothing to reopen
             }
-        }
+
+            row.ReplayCount++;
+            row.ReplayedAt = time.GetUtcNow();
+            row.NextAttemptAt = null;
+            return await payments.TryMoveAsync(row, PaymentStatus.Accepted, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private static string Describe(ReplayRequest r) =>
@@ -172,6 +171,6 @@ public sealed class PoisonService(
 
 internal static partial class OpsLog
 {
-    [LoggerMessage(EventId = 6000, Level = LogLevel.Error, Message = "Message {PoisonId} (payment {PaymentId}) poisoned: {Fingerprint} {ExceptionType}")]
+    [LoggerMessage(EventId = EventIds.Poisoned, Level = LogLevel.Error, Message = "Message {PoisonId} (payment {PaymentId}) poisoned: {Fingerprint} {ExceptionType}")]
     public static partial void Poisoned(ILogger logger, string poisonId, string paymentId, string fingerprint, string exceptionType);
 }

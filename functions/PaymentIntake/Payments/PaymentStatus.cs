@@ -4,6 +4,7 @@ namespace PaymentIntake.Payments;
 /// The states of a payment, as strings because they are the public contract (and stored on the row).
 /// <c>accepted</c> → <c>posting</c> → <c>posted</c> | <c>declined</c> | <c>action_required</c> | <c>failed</c>;
 /// a payment whose posting must wait for the vendor goes back to <c>accepted</c> with a <c>nextAttemptAt</c>.
+/// Which moves are allowed, and who makes them: <see cref="PaymentStateMachine"/>.
 /// </summary>
 public static class PaymentStatus
 {
@@ -24,6 +25,9 @@ public static class PaymentStatus
 
     /// <summary>It cannot be posted (bad data or an unexpected failure); see <c>lastError</c>.</summary>
     public const string Failed = "failed";
+
+    /// <summary>Every status.</summary>
+    public static IReadOnlyList<string> All { get; } = [Accepted, Posting, Posted, Declined, ActionRequired, Failed];
 
     /// <summary>True for the states that posting never leaves.</summary>
     public static bool IsFinal(string status) => status is Posted or Declined or ActionRequired or Failed;

@@ -1,28 +1,28 @@
 using Microsoft.Extensions.Logging;
 
-namespace PaymentIntake;
+namespace PaymentIntake.Posting;
 
 /// <summary>Log messages of posting.</summary>
 internal static partial class PostingLog
 {
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Payment {PaymentId} is {Status} after attempt {Attempt}")]
+    [LoggerMessage(EventId = EventIds.AttemptOutcome, Level = LogLevel.Information, Message = "Payment {PaymentId} is {Status} after attempt {Attempt}")]
     public static partial void Outcome(ILogger logger, string paymentId, string status, int attempt);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Payment {PaymentId} waits for the vendor until {NextAttemptAt}: {Reason}")]
+    [LoggerMessage(EventId = EventIds.RetryLater, Level = LogLevel.Warning, Message = "Payment {PaymentId} waits for the vendor until {NextAttemptAt}: {Reason}")]
     public static partial void RetryLater(ILogger logger, string paymentId, DateTimeOffset nextAttemptAt, string reason);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Payment {PaymentId} is already {Status}; message completed")]
+    [LoggerMessage(EventId = EventIds.AlreadyDone, Level = LogLevel.Information, Message = "Payment {PaymentId} is already {Status}; message completed")]
     public static partial void AlreadyDone(ILogger logger, string paymentId, string status);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Payment {PaymentId} was claimed by another worker; message completed")]
+    [LoggerMessage(EventId = EventIds.ClaimedElsewhere, Level = LogLevel.Information, Message = "Payment {PaymentId} was claimed by another worker; message completed")]
     public static partial void ClaimedElsewhere(ILogger logger, string paymentId);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Posting payment {PaymentId} failed unexpectedly")]
+    [LoggerMessage(EventId = EventIds.PostingUnexpected, Level = LogLevel.Error, Message = "Posting payment {PaymentId} failed unexpectedly")]
     public static partial void Unexpected(ILogger logger, Exception exception, string paymentId);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Payment {PaymentId} gave up waiting for the vendor after {Attempts} attempts; moved to poison")]
+    [LoggerMessage(EventId = EventIds.GaveUp, Level = LogLevel.Error, Message = "Payment {PaymentId} gave up waiting for the vendor after {Attempts} attempts; moved to poison")]
     public static partial void GaveUp(ILogger logger, string paymentId, int attempts);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
+    [LoggerMessage(EventId = EventIds.TransientRetry, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
     public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
 }

@@ -1,6 +1,9 @@
 namespace PaymentIntake.Posting;
 
-/// <summary>What to do with a payment after asking the vendor; chosen by <see cref="VendorAnswerClassifier"/>.</summary>
+/// <summary>
+/// Where a posting attempt ended, as the vendor (or the circuit in front of it) answered; chosen by
+/// <see cref="VendorAnswerClassifier"/>. What to do next is <see cref="RecoverabilityPolicy"/>'s decision.
+/// </summary>
 public abstract record PostingOutcome
 {
     private PostingOutcome() { }
@@ -19,6 +22,9 @@ public abstract record PostingOutcome
 
     /// <summary>The vendor is unavailable: try again later, without burning the message's dequeue count.</summary>
     public sealed record RetryLater(string Reason) : PostingOutcome;
+
+    /// <summary>The shared circuit is open: the vendor was not called; wait until at least <paramref name="Until"/>.</summary>
+    public sealed record Parked(string Reason, DateTimeOffset Until) : PostingOutcome;
 
     /// <summary>The intent exists but is not confirmed yet: confirm it (a step, never a final outcome).</summary>
     public sealed record ConfirmNeeded(string VendorReference) : PostingOutcome;

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
+using PaymentIntake.Due;
 using PaymentIntake.Payments;
-using PaymentIntake.Storage;
+using PaymentIntake.Queue;
 
 namespace PaymentIntake.Reconciliation;
 
@@ -99,12 +100,9 @@ public sealed class PaymentReconciler(
 
 internal static partial class ReconcilerLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Payment {PaymentId} made no progress since {LastProgress} (status {Status}); enqueued again")]
+    [LoggerMessage(EventId = EventIds.Requeued, Level = LogLevel.Warning, Message = "Payment {PaymentId} made no progress since {LastProgress} (status {Status}); enqueued again")]
     public static partial void Requeued(ILogger logger, string paymentId, string status, DateTimeOffset lastProgress);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Count} payments without progress wait behind a backlog (queue head sent {HeadSentAt}); not enqueued again")]
+    [LoggerMessage(EventId = EventIds.BehindBacklog, Level = LogLevel.Information, Message = "{Count} payments without progress wait behind a backlog (queue head sent {HeadSentAt}); not enqueued again")]
     public static partial void BehindBacklog(ILogger logger, int count, DateTimeOffset? headSentAt);
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The vendor is back: woke {Count} waiting payments")]
-    public static partial void Woken(ILogger logger, int count);
 }

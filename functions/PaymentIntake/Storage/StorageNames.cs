@@ -7,10 +7,10 @@ namespace PaymentIntake.Storage;
 public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
 {
     /// <summary>The queue of payments to post (<c>payments</c>).</summary>
-    public string PaymentsQueue { get; } = Apply(options.Value.NamePrefix, "payments");
+    public string PaymentsQueue { get; } = Apply(options.Value.NamePrefix, QueueNames.Payments);
 
     /// <summary>Where messages go that cannot be processed (<c>payments-poison</c>).</summary>
-    public string PaymentsPoisonQueue { get; } = Apply(options.Value.NamePrefix, "payments-poison");
+    public string PaymentsPoisonQueue { get; } = Apply(options.Value.NamePrefix, QueueNames.PaymentsPoison);
 
     /// <summary>The table of payment rows (<c>payments</c>).</summary>
     public string PaymentsTable { get; } = Apply(options.Value.NamePrefix, "payments");

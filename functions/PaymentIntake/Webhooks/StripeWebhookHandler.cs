@@ -22,9 +22,11 @@ public enum WebhookResult
 
 /// <summary>
 /// Applies Stripe's <c>payment_intent.*</c> events to payment rows after verifying <c>Stripe-Signature</c>
-/// (Stripe.net <see cref="EventUtility"/>, 300 s tolerance). The row's ETag guards against racing the poster.
+/// (Stripe.net <see cref="EventUtility"/>, 300 s tolerance). An event applies where the state machine allows its move
+/// (<c>succeeded</c> → <c>posted</c>, <c>payment_failed</c> → <c>declined</c>, <c>canceled</c> → <c>failed</c>);
+/// the row's ETag guards against racing the poster, and a lost race is read again.
 /// </summary>
-public sealed class StripeWebhookHandler(PaymentStore store, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
 {
     /// <summary>Largest clock difference accepted between the signature's timestamp and now.</summary>
     public const long ToleranceSeconds = 300;
@@ -55,58 +57,66 @@ public sealed class StripeWebhookHandler(PaymentStore store, IOptions<StripeOpti
             return WebhookResult.Ignored;
         }
 
-        for (var attempt = 0; attempt < 3; attempt++)
+        var result = WebhookResult.Ignored;
+        var done = await OptimisticConcurrency.RetryAsync(3, async _ =>
         {
-            var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || !Apply(row, stripeEvent.Type, intent, time.GetUtcNow()))
+            var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+            if (row is null || TargetOf(stripeEvent.Type) is not { } to || !PaymentStateMachine.IsAllowed(row.Status, to))
             {
-                return WebhookResult.Ignored;
+                result = WebhookResult.Ignored;
+                return true;
             }
 
-            if (await store.TryReplaceAsync(row, cancellationToken).ConfigureAwait(false))
+            Describe(row, to, intent);
+            if (!await payments.TryMoveAsync(row, to, cancellationToken).ConfigureAwait(false))
             {
-                WebhookLog.Applied(logger, stripeEvent.Type, paymentId, row.Status);
-                return WebhookResult.Applied;
+                return false;
             }
-        }
 
-        throw new InvalidOperationException($"Payment {paymentId} kept changing while a webhook was applied; Stripe will deliver it again.");
+            WebhookLog.Applied(logger, stripeEvent.Type, paymentId, row.Status);
+            result = WebhookResult.Applied;
+            return true;
+        }).ConfigureAwait(false);
+
+        return done
+            ? result
+            : throw new InvalidOperationException($"Payment {paymentId} kept changing while a webhook was applied; Stripe will deliver it again.");
     }
 
-    private static bool Apply(PaymentEntity row, string type, PaymentIntent intent, DateTimeOffset now)
+    /// <summary>The status an event moves a payment to; null for events we do not apply.</summary>
+    internal static string? TargetOf(string eventType) => eventType switch
     {
-        switch (type)
+        "payment_intent.succeeded" => PaymentStatus.Posted,
+        "payment_intent.payment_failed" => PaymentStatus.Declined,
+        "payment_intent.canceled" => PaymentStatus.Failed,
+        _ => null,
+    };
+
+    private static void Describe(PaymentEntity row, string to, PaymentIntent intent)
+    {
+        row.VendorReference = intent.Id;
+        switch (to)
         {
-            case "payment_intent.succeeded" when row.Status != PaymentStatus.Posted:
-                row.Status = PaymentStatus.Posted;
-                row.PostedAt = now;
+            case PaymentStatus.Posted:
                 row.LastError = null;
                 row.NextActionUrl = null;
                 break;
-            case "payment_intent.payment_failed" when row.Status is not (PaymentStatus.Posted or PaymentStatus.Declined):
-                row.Status = PaymentStatus.Declined;
+            case PaymentStatus.Declined:
                 row.DeclineCode = intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? "payment_failed";
                 row.LastError = intent.LastPaymentError?.Message ?? "The payment failed at the vendor.";
                 break;
-            case "payment_intent.canceled" when row.Status is not (PaymentStatus.Posted or PaymentStatus.Failed):
-                row.Status = PaymentStatus.Failed;
+            default:
                 row.LastError = $"The PaymentIntent {intent.Id} was canceled at the vendor.";
                 break;
-            default:
-                return false;
         }
-
-        row.VendorReference = intent.Id;
-        row.UpdatedAt = now;
-        return true;
     }
 }
 
 internal static partial class WebhookLog
 {
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Webhook {EventType} moved payment {PaymentId} to {Status}")]
+    [LoggerMessage(EventId = EventIds.WebhookApplied, Level = LogLevel.Information, Message = "Webhook {EventType} moved payment {PaymentId} to {Status}")]
     public static partial void Applied(ILogger logger, string eventType, string paymentId, string status);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Webhook rejected: {Reason}")]
+    [LoggerMessage(EventId = EventIds.WebhookRejected, Level = LogLevel.Warning, Message = "Webhook rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, string reason);
 }

@@ -5,7 +5,8 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.LocalHost;
 using PaymentIntake.Payments;
-using PaymentIntake.Storage;
+using PaymentIntake.Due;
+using PaymentIntake.Queue;
 using Stripe;
 using StripeEmulator;
 

@@ -1,5 +1,5 @@
 using PaymentFunctions.Tests.Infrastructure;
-using PaymentIntake.Storage;
+using PaymentIntake.Payments;
 
 namespace PaymentFunctions.Tests.Scenarios;
 

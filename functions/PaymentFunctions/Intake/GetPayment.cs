@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Http;
+using PaymentIntake.Intake;
+
+namespace PaymentFunctions.Intake;
+
+/// <summary><c>GET /api/payments/{paymentId}</c>: a payment's status.</summary>
+public sealed class GetPayment(PaymentIntakeService intake)
+{
+    /// <summary>Runs the function.</summary>
+    [Function(nameof(GetPayment))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Payment)] HttpRequest request,
+        string paymentId,
+        CancellationToken cancellationToken)
+    {
+        var view = await intake.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        return view is null ? Problems.NotFound($"There is no payment {paymentId}.") : new OkObjectResult(view);
+    }
+}

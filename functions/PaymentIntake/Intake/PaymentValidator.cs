@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PaymentIntake.Intake;
+
+/// <summary>
+/// Validates a raw <c>POST /api/payments</c> body field by field, so that a client learns of every problem at once.
+/// Reads the JSON by hand (not by model binding) to tell "12.5", "12" and -1 apart in its messages.
+/// </summary>
+public static partial class PaymentValidator
+{
+    /// <summary>Largest amount the vendor accepts, in minor units ($999,999.99).</summary>
+    public const long MaxAmount = 99_999_999;
+
+    /// <summary>Longest accepted idempotency key (Stripe's limit).</summary>
+    public const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>Checks the <c>Idempotency-Key</c> header; returns an error message or null.</summary>
+    public static string? ValidateIdempotencyKey(string? key) => key switch
+    {
+        null or "" => "The Idempotency-Key header is required: send a unique value (for example a UUID) per payment, and the same value when you retry it.",
+        { Length: > MaxIdempotencyKeyLength } => $"The Idempotency-Key header must be at most {MaxIdempotencyKeyLength} characters.",
+        _ when !PrintableAscii().IsMatch(key) => "The Idempotency-Key header must be printable ASCII without spaces.",
+        _ => null,
+    };
+
+    /// <summary>Parses and validates a body; exactly one of the results is non-null.</summary>
+    public static (PaymentRequest? Request, IReadOnlyDictionary<string, string[]>? Errors) Validate(ReadOnlySpan<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            return (null, new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] });
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] });
+            }
+
+            var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            void Add(string field, string message)
+            {
+                if (!errors.TryGetValue(field, out var list))
+                {
+                    errors[field] = list = [];
+                }
+
+                list.Add(message);
+            }
+
+            var root = document.RootElement;
+            var memberId = RequiredString(root, "memberId", Add);
+            if (memberId is not null && !MemberIdPattern().IsMatch(memberId))
+            {
+                Add("memberId", "memberId must be 1 to 64 letters, digits, '-' or '_'.");
+            }
+
+            var amount = Amount(root, Add);
+
+            var currency = RequiredString(root, "currency", Add)?.ToLowerInvariant();
+            if (currency is not null && !Currencies.IsKnown(currency))
+            {
+                Add("currency", $"currency \"{currency}\" is not a known ISO 4217 currency code (for example \"usd\").");
+            }
+
+            var paymentMethodId = RequiredString(root, "paymentMethodId", Add);
+            if (paymentMethodId is not null && !PaymentMethodPattern().IsMatch(paymentMethodId))
+            {
+                Add("paymentMethodId", "paymentMethodId must be a Stripe PaymentMethod id such as \"pm_card_visa\"; never send card numbers.");
+            }
+
+            var invoiceId = OptionalString(root, "invoiceId", Add);
+            if (invoiceId is not null && !InvoicePattern().IsMatch(invoiceId))
+            {
+                Add("invoiceId", "invoiceId must be a Stripe invoice id such as \"in_1Abc\".");
+            }
+
+            var description = OptionalString(root, "description", Add);
+            if (description is { Length: > 500 })
+            {
+                Add("description", "description must be at most 500 characters.");
+            }
+
+            if (errors.Count > 0)
+            {
+                return (null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            }
+
+            return (new PaymentRequest(memberId!, amount!.Value, currency!, paymentMethodId!, invoiceId, description), null);
+        }
+    }
+
+    private static long? Amount(JsonElement root, Action<string, string> add)
+    {
+        if (!root.TryGetProperty("amount", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            add("amount", "amount is required: an integer in minor units (45600 = $456.00).");
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var amount))
+        {
+            add("amount", $"amount must be a positive integer in minor units (45600 = $456.00), not {element.GetRawText()}.");
+            return null;
+        }
+
+        if (amount < 1 || amount > MaxAmount)
+        {
+            add("amount", $"amount must be between 1 and {MaxAmount} minor units, not {amount}.");
+            return null;
+        }
+
+        return amount;
+    }
+
+    private static string? RequiredString(JsonElement root, string name, Action<string, string> add)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null
+            || (element.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(element.GetString())))
+        {
+            add(name, $"{name} is required.");
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            add(name, $"{name} must be a string.");
+            return null;
+        }
+
+        return element.GetString()!.Trim();
+    }
+
+    private static string? OptionalString(JsonElement root, string name, Action<string, string> add)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            add(name, $"{name} must be a string.");
+            return null;
+        }
+
+        var value = element.GetString()!.Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex MemberIdPattern();
+
+    [GeneratedRegex("^pm_[A-Za-z0-9_]{1,250}$")]
+    private static partial Regex PaymentMethodPattern();
+
+    [GeneratedRegex("^in_[A-Za-z0-9_]{1,250}$")]
+    private static partial Regex InvoicePattern();
+
+    [GeneratedRegex("^[\\x21-\\x7E]+$")]
+    private static partial Regex PrintableAscii();
+}

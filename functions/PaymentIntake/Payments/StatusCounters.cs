@@ -1,0 +1,98 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using PaymentIntake.Storage;
+
+namespace PaymentIntake.Payments;
+
+/// <summary>
+/// How many payments reached each final status, per UTC hour (table <c>paymentcounts</c>: PartitionKey the hour
+/// <c>yyyy-MM-ddTHH</c>, RowKey <c>{status}.{shard}</c>). Table storage has no atomic increment, so each count is
+/// spread over <see cref="Shards"/> rows updated with their ETag; reading an hour sums its shards. Counting is best
+/// effort: it happens after the payment row is written, so a crash between the two writes misses one count, and a
+/// counter that stays contended is logged and skipped rather than failing the payment.
+/// </summary>
+public sealed partial class StatusCounters(TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<StatusCounters> logger)
+{
+    /// <summary>Rows per status and hour (spreads concurrent increments).</summary>
+    public const int Shards = 8;
+
+    private const int MaxTries = 20;
+    private readonly LazyTable _table = new(tables, (names ?? throw new ArgumentNullException(nameof(names))).PaymentCountsTable);
+
+    /// <summary>The partition of an hour.</summary>
+    public static string Hour(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH", CultureInfo.InvariantCulture);
+
+    /// <summary>Counts one payment that reached <paramref name="status"/> now.</summary>
+    public async Task CountAsync(string status, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var hour = Hour(time.GetUtcNow());
+        try
+        {
+            // A lost race means another instance counted on this shard meanwhile: try again, a little later, on a shard picked anew.
+            var counted = await OptimisticConcurrency.RetryAsync(
+                MaxTries,
+                async _ =>
+                {
+                    var row = $"{status}.{Random.Shared.Next(Shards)}";
+                    var existing = await table.GetEntityIfExistsAsync<TableEntity>(hour, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (existing.HasValue)
+                    {
+                        var entity = existing.Value!;
+                        entity["Count"] = (entity.GetInt64("Count") ?? 0) + 1;
+                        await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await table.AddEntityAsync(new TableEntity(hour, row) { ["Count"] = 1L }, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return true;
+                },
+                tryNumber => Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(tryNumber + 1, 5))), time, cancellationToken)).ConfigureAwait(false);
+            if (!counted)
+            {
+                CounterLog.Skipped(logger, status, hour, MaxTries);
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            // The payment row is written already; a count is not worth failing (and retrying) its message.
+            CounterLog.Failed(logger, status, hour, ex.Status, ex.ErrorCode);
+        }
+    }
+
+    /// <summary>The counts of the last 24 hours: this hour and the 23 before it; returns where that window starts.</summary>
+    public async Task<(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus)> Last24HoursAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var since = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerHour)).AddHours(-23);
+        return (since, await SumAsync(since, now, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Sums the counts per status from the hour of <paramref name="from"/> to the hour of <paramref name="to"/>, both included.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> SumAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Hour(from)} and PartitionKey le {Hour(to)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var status = entity.RowKey[..entity.RowKey.LastIndexOf('.')];
+            sums[status] = sums.GetValueOrDefault(status) + (entity.GetInt64("Count") ?? 0);
+        }
+
+        return sums;
+    }
+
+    private static partial class CounterLog
+    {
+        [LoggerMessage(EventId = EventIds.CountSkipped, Level = LogLevel.Warning, Message = "Status count for {Status} in hour {Hour} skipped after {Tries} contended tries")]
+        public static partial void Skipped(ILogger logger, string status, string hour, int tries);
+
+        [LoggerMessage(EventId = EventIds.CountFailed, Level = LogLevel.Warning, Message = "Status count for {Status} in hour {Hour} skipped: storage answered {HttpStatus} {ErrorCode}")]
+        public static partial void Failed(ILogger logger, string status, string hour, int httpStatus, string? errorCode);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Stripe;
+
+namespace PaymentIntake.Posting;
+
+/// <summary>
+/// A cheap read at the vendor (the balance) on a timer, so that the circuit — and so the vendor state operators see —
+/// stays current even when no payment flows, and so that parked payments are woken as soon as the vendor is back.
+/// </summary>
+public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, VendorCircuit circuit, ILogger<VendorProbe> logger)
+{
+    private readonly BalanceService _balance = new(stripe);
+
+    /// <summary>Probes once; true when the vendor answered.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.CallAsync(ct => _balance.GetAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater later)
+        {
+            CircuitLog.ProbeFailed(logger, later.Reason);
+            await circuit.RecordProbeFailedAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+using PaymentIntake.Payments;
+using PaymentIntake.Queue;
+
+namespace PaymentIntake.Posting;
+
+/// <summary>What posting does with a payment after an attempt; decided by <see cref="RecoverabilityPolicy"/>.</summary>
+public abstract record RecoveryAction
+{
+    private RecoveryAction() { }
+
+    /// <summary>A final answer: record it (<c>posted</c>, <c>declined</c>, <c>action_required</c> or <c>failed</c>).</summary>
+    public sealed record Record(string Status, PostingOutcome Outcome) : RecoveryAction;
+
+    /// <summary>The vendor is not available: try again with a new message visible after <paramref name="Delay"/>.</summary>
+    public sealed record RetryLater(TimeSpan Delay, DateTimeOffset NextAttemptAt, string Reason) : RecoveryAction;
+
+    /// <summary>Waited long enough: the payment is <c>failed</c> and goes to <c>payments-poison</c> for operations.</summary>
+    public sealed record GiveUp(string Reason) : RecoveryAction;
+}
+
+/// <summary>
+/// The recoverability policy (after NServiceBus's): a pure decision of what to do with a payment after an attempt —
+/// record a final answer, retry later (exponential backoff with jitter; about the backoff cap while the circuit is
+/// open, so a parked payment costs one message per cap), or give up once <see cref="PostingOptions.MaxPostingAge"/>
+/// has passed since acceptance or the last replay. Unit-tested row by row; the instance only supplies the clock,
+/// the options and the randomness.
+/// </summary>
+public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeProvider time)
+{
+    /// <summary>Decides with the current time, the configured options and fresh jitter.</summary>
+    public RecoveryAction Decide(PostingOutcome outcome, PaymentEntity payment) =>
+        Decide(outcome, payment, time.GetUtcNow(), options.Value, Random.Shared.NextDouble());
+
+    /// <summary>
+    /// Decides for <paramref name="payment"/> (its attempts so far, acceptance and replay times) after
+    /// <paramref name="outcome"/>, at <paramref name="now"/>; <paramref name="random01"/> ∈ [0, 1) drives the jitter.
+    /// </summary>
+    public static RecoveryAction Decide(PostingOutcome outcome, PaymentEntity payment, DateTimeOffset now, PostingOptions options, double random01)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(payment);
+        ArgumentNullException.ThrowIfNull(options);
+        return outcome switch
+        {
+            PostingOutcome.Posted => new RecoveryAction.Record(PaymentStatus.Posted, outcome),
+            PostingOutcome.Declined => new RecoveryAction.Record(PaymentStatus.Declined, outcome),
+            PostingOutcome.ActionRequired => new RecoveryAction.Record(PaymentStatus.ActionRequired, outcome),
+            PostingOutcome.Failed => new RecoveryAction.Record(PaymentStatus.Failed, outcome),
+            PostingOutcome.RetryLater or PostingOutcome.Parked when now - ClockStart(payment) >= options.MaxPostingAge =>
+                new RecoveryAction.GiveUp(
+                    $"{PoisonReasons.VendorUnavailable}: gave up after {options.MaxPostingAge} since {(payment.ReplayedAt is null ? "acceptance" : "the last replay")}; last: {ReasonOf(outcome)}"),
+            PostingOutcome.Parked parked => Later(now, options.RetryLaterMaxDelay * (0.75 + (Math.Clamp(random01, 0, 1) / 4)), parked.Reason),
+            PostingOutcome.RetryLater later => Later(now, RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), later.Reason),
+            _ => throw new InvalidOperationException($"Posting ended on {outcome.GetType().Name} for payment {payment.PaymentId}: a step, never a result."),
+        };
+    }
+
+    /// <summary>The give-up clock starts at acceptance and again at each replay.</summary>
+    private static DateTimeOffset ClockStart(PaymentEntity payment) => payment.ReplayedAt ?? payment.AcceptedAt;
+
+    private static RecoveryAction.RetryLater Later(DateTimeOffset now, TimeSpan delay, string reason) => new(delay, now + delay, reason);
+
+    private static string ReasonOf(PostingOutcome outcome) => outcome switch
+    {
+        PostingOutcome.RetryLater later => later.Reason,
+        PostingOutcome.Parked parked => parked.Reason,
+        _ => outcome.GetType().Name,
+    };
+}

@@ -1,0 +1,127 @@
+using PaymentIntake.Batches;
+
+namespace PaymentIntake.Tests;
+
+public sealed class CheckLineParserTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 29);
+    private const string Header = "member_id,invoice_id,amount,check_number,received_date,payer_name,currency";
+
+    private static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(string text) =>
+        CheckLineParser.Parse(new StringReader(text), Today);
+
+    private static IReadOnlyList<string> ReasonsFor(string line)
+    {
+        var (accepted, rejected) = Parse(Header + "\n" + line + "\n");
+        Assert.Empty(accepted);
+        return Assert.Single(rejected).Reasons;
+    }
+
+    [Fact]
+    public void Parse_GoodLine_AcceptsItNormalised()
+    {
+        var (accepted, rejected) = Parse(Header + "\nM-1,in_1,\"$1,234.56\",1001,11/22/2026,Ann Lee,USD\n");
+
+        Assert.Empty(rejected);
+        Assert.Equal(new CheckLine(2, "M-1", "in_1", 123456, "usd", "1001", new DateOnly(2026, 11, 22), "Ann Lee"), Assert.Single(accepted));
+    }
+
+    [Fact]
+    public void Parse_HeaderWithOtherSpelling_MatchesIgnoringCaseSpacesAndUnderscores()
+    {
+        var (accepted, _) = Parse("\uFEFFMember ID,INVOICE_ID,Amount,CheckNumber,received date\r\nM-1,in_1,456.00,1001,2026-11-28\r\n");
+
+        Assert.Equal(45600, Assert.Single(accepted).Amount);
+        Assert.Equal("usd", accepted[0].Currency);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\r\n\r\n")]
+    public void Parse_EmptyFile_ThrowsFormat(string text) =>
+        Assert.Throws<BatchFormatException>(() => Parse(text));
+
+    [Fact]
+    public void Parse_BlankLinesBeforeTheHeader_AreSkipped() =>
+        Assert.Single(Parse("\n" + Header + "\nM-1,in_1,1.00,1,2026-11-01,,\n").Accepted);
+
+    [Fact]
+    public void Parse_MissingColumns_ThrowsNamingThem()
+    {
+        var ex = Assert.Throws<BatchFormatException>(() => Parse("member_id,amount\nM-1,1.00\n"));
+
+        Assert.Contains("invoice_id, check_number, received_date", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(",in_1,1.00,1,2026-11-01,,", "member_id is missing")]
+    [InlineData("M 1,in_1,1.00,1,2026-11-01,,", "member_id \"M 1\" must be 1 to 64 letters, digits, '-' or '_'")]
+    [InlineData("M-1,,1.00,1,2026-11-01,,", "invoice_id is missing")]
+    [InlineData("M-1,inv_1,1.00,1,2026-11-01,,", "invoice_id \"inv_1\" is not a Stripe invoice id (in_…)")]
+    [InlineData("M-1,in_1,,1,2026-11-01,,", "amount is missing")]
+    [InlineData("M-1,in_1,abc,1,2026-11-01,,", "amount \"abc\" is not an amount like 456.00 or $1,234.56")]
+    [InlineData("M-1,in_1,12.345,1,2026-11-01,,", "amount \"12.345\" has more than two decimals")]
+    [InlineData("M-1,in_1,0.00,1,2026-11-01,,", "amount \"0.00\" must be more than zero and at most 999,999.99")]
+    [InlineData("M-1,in_1,1000000.00,1,2026-11-01,,", "amount \"1000000.00\" must be more than zero and at most 999,999.99")]
+    [InlineData("M-1,in_1,100.5,1,2026-11-01,,jpy", "amount \"100.5\" has decimals, but jpy has none")]
+    [InlineData("M-1,in_1,1.00,,2026-11-01,,", "check_number is missing")]
+    [InlineData("M-1,in_1,1.00,#1,2026-11-01,,", "check_number \"#1\" must be 1 to 32 letters, digits or '-'")]
+    [InlineData("M-1,in_1,1.00,1,,,", "received_date is missing")]
+    [InlineData("M-1,in_1,1.00,1,22.12.2026,,", "received_date \"22.12.2026\" is not a date like 2013-12-22 or 12/22/2013")]
+    [InlineData("M-1,in_1,1.00,1,2026-12-01,,", "received_date 2026-12-01 is in the future")]
+    [InlineData("M-1,in_1,1.00,1,2026-11-01,,xyz", "currency \"xyz\" is not a known ISO 4217 code")]
+    public void Parse_BadField_RejectsTheLineWithTheReason(string line, string reason) =>
+        Assert.Contains(reason, ReasonsFor(line));
+
+    [Fact]
+    public void Parse_ReceivedTomorrow_IsAccepted_ForTimeZones()
+    {
+        var (accepted, _) = Parse(Header + "\nM-1,in_1,1.00,1,2026-11-30,,\n");
+
+        Assert.Single(accepted);
+    }
+
+    [Fact]
+    public void Parse_PayerNameTooLong_Rejects() =>
+        Assert.Contains("payer_name is longer than 200 characters", ReasonsFor($"M-1,in_1,1.00,1,2026-11-01,{new string('a', 201)},"));
+
+    [Fact]
+    public void Parse_SeveralBadFields_ReportsEveryReason() =>
+        Assert.Equal(3, ReasonsFor(",,1.00,1,2026-11-01,,").Count + 1);
+
+    [Fact]
+    public void Parse_SameCheckTwice_RejectsTheSecondNamingTheFirst()
+    {
+        var (accepted, rejected) = Parse(Header + "\nM-1,in_1,1.00,77,2026-11-01,,\nM-1,in_2,2.00,77,2026-11-01,,\n");
+
+        Assert.Single(accepted);
+        Assert.Equal(["check 77 of member M-1 is already on line 2 of this file"], Assert.Single(rejected).Reasons);
+        Assert.Equal(3, rejected[0].Line);
+    }
+
+    [Fact]
+    public void Parse_QuotedFieldWithNewline_CountsLinesWhereRecordsStart()
+    {
+        var (accepted, rejected) = Parse(Header + "\nM-1,in_1,1.00,1,2026-11-01,\"Ann\nLee\",\n\nM-2,in_2,x,2,2026-11-01,,\n");
+
+        Assert.Equal("Ann\nLee", Assert.Single(accepted).PayerName);
+        Assert.Equal(5, Assert.Single(rejected).Line);
+    }
+
+    [Fact]
+    public void Parse_GoodAndBadLines_KeepsTheGoodOnes()
+    {
+        var (accepted, rejected) = Parse(Header + "\nM-1,in_1,1.00,1,2026-11-01,,\nM-2,in_2,-5,2,2026-11-01,,\nM-3,in_3,3,3,2026-11-01,,\n");
+
+        Assert.Equal([2, 4], accepted.Select(a => a.Line));
+        Assert.Equal(3, Assert.Single(rejected).Line);
+    }
+
+    [Fact]
+    public void Parse_MoreThanMaxLines_ThrowsTooLarge()
+    {
+        var text = Header + "\n" + string.Concat(Enumerable.Range(0, CheckLineParser.MaxLines + 1).Select(i => $"M-{i},in_{i},1.00,{i},2026-11-01,,\n"));
+
+        Assert.Throws<BatchTooLargeException>(() => Parse(text));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using PaymentIntake.Intake;
+
+namespace PaymentIntake.Tests;
+
+public sealed class PaymentValidatorTests
+{
+    private static (PaymentRequest? Request, IReadOnlyDictionary<string, string[]>? Errors) Validate(string json) =>
+        PaymentValidator.Validate(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Validate_ValidBody_ReturnsNormalisedRequest()
+    {
+        var (request, errors) = Validate("""{"memberId":" M-1 ","amount":45600,"currency":"USD","paymentMethodId":"pm_card_visa","invoiceId":"in_1Abc","description":"Jan"}""");
+
+        Assert.Null(errors);
+        Assert.Equal(new PaymentRequest("M-1", 45600, "usd", "pm_card_visa", "in_1Abc", "Jan"), request);
+    }
+
+    [Theory]
+    [InlineData("""{"memberId":"M1","amount":12.5,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","amount":"100","currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","amount":0,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","amount":-5,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","amount":100000000,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"xyz","paymentMethodId":"pm_card_visa"}""", "currency")]
+    [InlineData("""{"memberId":"M1","amount":100,"paymentMethodId":"pm_card_visa"}""", "currency")]
+    [InlineData("""{"amount":100,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "memberId")]
+    [InlineData("""{"memberId":"has space","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "memberId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"4242424242424242"}""", "paymentMethodId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd"}""", "paymentMethodId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa","invoiceId":"inv-1"}""", "invoiceId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa","description":5}""", "description")]
+    [InlineData("""not json""", "body")]
+    [InlineData("""[1,2]""", "body")]
+    public void Validate_BadField_ReportsThatFieldOnly(string json, string field)
+    {
+        var (request, errors) = Validate(json);
+
+        Assert.Null(request);
+        Assert.NotNull(errors);
+        Assert.Equal([field], errors.Keys);
+        Assert.All(errors[field], message => Assert.False(string.IsNullOrWhiteSpace(message)));
+    }
+
+    [Fact]
+    public void Validate_SeveralBadFields_ReportsEveryOne()
+    {
+        var (_, errors) = Validate("""{"amount":1.5,"currency":"xyz","paymentMethodId":"4242"}""");
+
+        Assert.NotNull(errors);
+        Assert.Equal(["amount", "currency", "memberId", "paymentMethodId"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("has space")]
+    public void ValidateIdempotencyKey_MissingOrMalformed_ReturnsMessage(string? key) =>
+        Assert.NotNull(PaymentValidator.ValidateIdempotencyKey(key));
+
+    [Fact]
+    public void ValidateIdempotencyKey_TooLong_ReturnsMessage() =>
+        Assert.Contains("255", PaymentValidator.ValidateIdempotencyKey(new string('k', 256)), StringComparison.Ordinal);
+
+    [Fact]
+    public void ValidateIdempotencyKey_Uuid_IsAccepted() =>
+        Assert.Null(PaymentValidator.ValidateIdempotencyKey(Guid.NewGuid().ToString()));
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace PaymentFunctions.LocalHost;
+
+/// <summary>Maps HTTP functions to routes under the host.json prefix, with Azure's key checks.</summary>
+internal static class HttpFunctionEndpoints
+{
+    public static void Map(WebApplication app, FunctionCatalog catalog, HostSettings settings)
+    {
+        var prefix = string.IsNullOrEmpty(settings.RoutePrefix) ? "" : "/" + settings.RoutePrefix.Trim('/');
+        foreach (var function in catalog.Http)
+        {
+            app.MapMethods($"{prefix}/{function.Route}", function.Methods, async context =>
+            {
+                if (!IsAuthorized(context, function.AuthLevel, context.RequestServices.GetRequiredService<IOptions<LocalHostOptions>>().Value))
+                {
+                    await Unauthorized(context).ConfigureAwait(false);
+                    return;
+                }
+
+                var result = await FunctionInvoker.InvokeAsync(context.RequestServices, function.Method, FunctionInvoker.HttpBinder(context)).ConfigureAwait(false);
+                switch (result)
+                {
+                    case IActionResult action:
+                        await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+                        break;
+                    case IResult minimal:
+                        await minimal.ExecuteAsync(context).ConfigureAwait(false);
+                        break;
+                    case null:
+                        context.Response.StatusCode = StatusCodes.Status204NoContent;
+                        break;
+                    default:
+                        await context.Response.WriteAsJsonAsync(result, result.GetType()).ConfigureAwait(false);
+                        break;
+                }
+            }).WithName(function.Name);
+        }
+    }
+
+    /// <summary>
+    /// Azure's rule: anonymous routes need no key; function routes take a function key or the admin key; admin routes
+    /// only the admin key. Like the Functions host, it names the key used in the keyid claim of the caller.
+    /// </summary>
+    private static bool IsAuthorized(HttpContext context, AuthorizationLevel level, LocalHostOptions keys)
+    {
+        if (level == AuthorizationLevel.Anonymous)
+        {
+            return true;
+        }
+
+        var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
+        var name = key switch
+        {
+            null or "" => null,
+            _ when key == keys.AdminKey => "master",
+            _ when key == keys.FunctionKey && level is AuthorizationLevel.Function or AuthorizationLevel.User => "default",
+            _ => null,
+        };
+        if (name is null)
+        {
+            return false;
+        }
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(PaymentFunctions.Http.Caller.KeyIdClaim, name)], "WebJobsAuthLevel"));
+        return true;
+    }
+
+    private static Task Unauthorized(HttpContext context) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "A valid function key is required.",
+            detail: "Send the key in the x-functions-key header or the code query parameter.",
+            type: "https://paymentfunctions.dev/problems/unauthorized").ExecuteAsync(context);
+}

@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+using StripeEmulator;
+
+namespace PaymentFunctions.LocalHost;
+
+/// <summary>
+/// Runs the function classes of the PaymentFunctions app without the Azure Functions host: HTTP routes from the
+/// trigger attributes, queue triggers pumped with host.json semantics. Starts Azurite when no storage is configured
+/// and the Stripe emulator when no Stripe key is configured, and stops what it started.
+/// </summary>
+public sealed class LocalFunctionsHost : IAsyncDisposable
+{
+    /// <summary>The API key the local host gives the in-process Stripe emulator.</summary>
+    public const string EmulatorApiKey = "sk_test_local_emulator";
+
+    private readonly List<IAsyncDisposable> _owned;
+
+    private LocalFunctionsHost(WebApplication app, List<IAsyncDisposable> owned, StripeEmulatorServer? emulator)
+    {
+        App = app;
+        _owned = owned;
+        Emulator = emulator;
+    }
+
+    /// <summary>The running web application.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>The in-process Stripe emulator, if this host started one.</summary>
+    public StripeEmulatorServer? Emulator { get; }
+
+    /// <summary>The base URL the host listens on, e.g. <c>http://127.0.0.1:7071</c>.</summary>
+    public Uri BaseUrl => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>The keys callers must send.</summary>
+    public LocalHostOptions Keys => App.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+
+    /// <summary>The storage connection string in use.</summary>
+    public string StorageConnectionString => App.Services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString;
+
+    /// <summary>
+    /// Builds and starts the host. <paramref name="settings"/> are applied last (tests use them for fresh names,
+    /// time-compressed host.json values and their own Azurite and emulator).
+    /// </summary>
+    public static async Task<LocalFunctionsHost> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        var owned = new List<IAsyncDisposable>();
+        StripeEmulatorServer? emulator = null;
+        try
+        {
+            if (string.IsNullOrEmpty(builder.Configuration[StorageOptions.ConnectionSetting]))
+            {
+                var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+                owned.Add(azurite);
+                builder.Configuration[StorageOptions.ConnectionSetting] = azurite.ConnectionString;
+            }
+
+            if (string.IsNullOrEmpty(builder.Configuration["Stripe:ApiKey"]))
+            {
+                emulator = await StripeEmulatorServer.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                owned.Add(emulator);
+                builder.Configuration["Stripe:ApiKey"] = EmulatorApiKey;
+                builder.Configuration["Stripe:ApiBase"] = emulator.BaseUrl.ToString();
+                builder.Configuration["Stripe:WebhookSecret"] = emulator.State.WebhookSecret;
+            }
+
+            var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
+            var catalog = FunctionCatalog.From(typeof(CompositionRoot).Assembly);
+            builder.Services.AddPaymentFunctions(builder.Configuration);
+            builder.Services.AddMvcCore();
+            builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
+            if (builder.Configuration.GetValue($"{LocalHostOptions.Section}:QueuePump", true))
+            {
+                foreach (var queueFunction in catalog.Queues)
+                {
+                    builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueTriggerPump>(sp, queueFunction, hostSettings));
+                }
+            }
+
+            if (builder.Configuration.GetValue($"{LocalHostOptions.Section}:TimerTriggers", true))
+            {
+                foreach (var timerFunction in catalog.Timers)
+                {
+                    _ = TimerTriggerPump.Interval(timerFunction, builder.Configuration); // refuse unsupported schedules at start
+                    builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerPump>(sp, timerFunction));
+                }
+            }
+
+            var app = builder.Build();
+            HttpFunctionEndpoints.Map(app, catalog, hostSettings);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var host = new LocalFunctionsHost(app, owned, emulator);
+            if (emulator is not null)
+            {
+                emulator.State.WebhookUrl = new Uri(host.BaseUrl, $"{hostSettings.RoutePrefix}/webhooks/stripe");
+            }
+
+            return host;
+        }
+        catch
+        {
+            foreach (var item in owned)
+            {
+                await item.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Stops the host, then Azurite and the emulator if it started them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync().ConfigureAwait(false);
+        await App.DisposeAsync().ConfigureAwait(false);
+        foreach (var item in _owned)
+        {
+            await item.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Prints where to reach the host and which keys to use.</summary>
+    public void PrintBanner(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine($"PaymentFunctions local host listening on {BaseUrl}");
+        output.WriteLine($"  function key (x-functions-key): {Keys.FunctionKey}");
+        output.WriteLine($"  admin key:                      {Keys.AdminKey}");
+        output.WriteLine(Emulator is null ? "  vendor: Stripe API as configured" : $"  vendor: in-process Stripe emulator at {Emulator.BaseUrl} (ledger: {Emulator.BaseUrl}_emulator/ledger)");
+        output.WriteLine($"  try: curl -s {BaseUrl}api/health");
+        output.WriteLine("Press Ctrl+C to stop.");
+    }
+}
