@@ -24,8 +24,8 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
     /// <summary>The partition of an hour.</summary>
     public static string Hour(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH", CultureInfo.InvariantCulture);
 
-    /// <summary>Counts one payment that reached <paramref name="status"/> now.</summary>
-    public async Task CountAsync(string status, CancellationToken cancellationToken)
+    /// <summary>Counts one payment that reached <paramref name="status"/> now; false when the count was skipped (logged).</summary>
+    public async Task<bool> CountAsync(string status, CancellationToken cancellationToken)
     {
         var table = await _table.ReadyAsync().ConfigureAwait(false);
         var hour = Hour(time.GetUtcNow());
@@ -56,11 +56,14 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
             {
                 CounterLog.Skipped(logger, status, hour, MaxTries);
             }
+
+            return counted;
         }
         catch (RequestFailedException ex)
         {
             // The payment row is written already; a count is not worth failing (and retrying) its message.
             CounterLog.Failed(logger, status, hour, ex.Status, ex.ErrorCode);
+            return false;
         }
     }
 

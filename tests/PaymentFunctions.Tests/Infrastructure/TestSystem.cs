@@ -51,7 +51,7 @@ public sealed class TestSystem : IAsyncDisposable
     public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var emulator = await StripeEmulatorServer.StartAsync();
-        var prefix = "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        var prefix = TestStorage.NewPrefix();
         var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -200,26 +200,35 @@ public sealed class TestSystem : IAsyncDisposable
         await DeleteStorageAsync();
     }
 
+    private Task DeleteStorageAsync() => TestStorage.DeleteAsync(Storage, Prefix);
+}
+
+/// <summary>Fresh storage names per test on the shared Azurite, and their removal.</summary>
+internal static class TestStorage
+{
+    /// <summary>A new name prefix: every queue, table and container of one test starts with it.</summary>
+    public static string NewPrefix() => "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+
     /// <summary>
-    /// Deletes this test's queues, tables and containers. Azurite's queue operations cost time in proportion to every
+    /// Deletes a test's queues, tables and containers. Azurite's queue operations cost time in proportion to every
     /// message it holds, in every queue, so messages left behind by one test would slow all the tests after it.
     /// </summary>
-    private async Task DeleteStorageAsync()
+    public static async Task DeleteAsync(string storage, string prefix)
     {
-        var queues = new QueueServiceClient(Storage);
-        await foreach (var queue in queues.GetQueuesAsync(prefix: Prefix))
+        var queues = new QueueServiceClient(storage);
+        await foreach (var queue in queues.GetQueuesAsync(prefix: prefix))
         {
             await queues.DeleteQueueAsync(queue.Name);
         }
 
-        var tables = new Azure.Data.Tables.TableServiceClient(Storage);
-        await foreach (var table in tables.QueryAsync($"TableName ge '{Prefix}' and TableName lt '{Prefix}~'"))
+        var tables = new Azure.Data.Tables.TableServiceClient(storage);
+        await foreach (var table in tables.QueryAsync($"TableName ge '{prefix}' and TableName lt '{prefix}~'"))
         {
             await tables.DeleteTableAsync(table.Name);
         }
 
-        var blobs = new Azure.Storage.Blobs.BlobServiceClient(Storage);
-        await foreach (var container in blobs.GetBlobContainersAsync(prefix: Prefix))
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(storage);
+        await foreach (var container in blobs.GetBlobContainersAsync(prefix: prefix))
         {
             await blobs.DeleteBlobContainerAsync(container.Name);
         }

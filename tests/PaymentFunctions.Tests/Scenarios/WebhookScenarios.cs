@@ -92,6 +92,7 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
         using var response = await PostWebhookAsync(system, payload, EventUtility.GenerateSignatureHeader(payload, system.Emulator.State.WebhookSecret, tooOld));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("action_required", (await system.GetPaymentAsync(paymentId)).GetProperty("status").GetString());
     }
 
     [Fact]

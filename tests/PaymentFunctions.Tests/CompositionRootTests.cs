@@ -1,0 +1,32 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests;
+
+/// <summary>The local host must run the app as Azure would: with every service the app's composition root registers.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class CompositionRootTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task When_the_local_host_starts_Should_hold_every_service_the_app_registers_and_build_every_function()
+    {
+        var appServices = new ServiceCollection().AddPaymentFunctions(new ConfigurationBuilder().Build());
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false", ["LocalHost:TimerTriggers"] = "false" });
+        var hostServices = system.Host.App.Services;
+        var isService = hostServices.GetRequiredService<IServiceProviderIsService>();
+
+        var missing = appServices.Select(d => d.ServiceType).Distinct().Where(t => !t.IsGenericTypeDefinition && !isService.IsService(t)).Select(t => t.FullName).ToList();
+        Assert.True(appServices.Count > 20, $"The composition root registered only {appServices.Count} services.");
+        Assert.Empty(missing);
+
+        var functionClasses = typeof(CompositionRoot).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
+            .ToList();
+        Assert.Equal(14, functionClasses.Sum(t => t.GetMethods().Count(m => m.GetCustomAttribute<FunctionAttribute>() is not null)));
+        await using var scope = hostServices.CreateAsyncScope();
+        Assert.All(functionClasses, t => Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, t)));
+    }
+}

@@ -1,0 +1,129 @@
+using Azure.Storage.Queues;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Payments;
+using PaymentIntake.Posting;
+using PaymentIntake.Queue;
+using PaymentIntake.Storage;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Services;
+
+/// <summary>The poster alone, called with one message; storage and vendor are the only stand-ins.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class PaymentPosterTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task PostAsync_VendorCharges_RecordsPostedOnceAndCountsIt()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var row = await core.InsertAsync(Rows.Card());
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var posted = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Posted, posted.Status);
+        Assert.NotNull(posted.PostedAt);
+        Assert.StartsWith("pi_", posted.VendorReference, StringComparison.Ordinal);
+        Assert.Equal(1, posted.Attempts);
+        Assert.Equal(1, core.Emulator.State.ChargesFor(row.PaymentId));
+        var counts = await core.Get<StatusCounters>().SumAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(1, counts[PaymentStatus.Posted]);
+    }
+
+    [Fact]
+    public async Task PostAsync_Bug_PutsTheRowBackToAcceptedWithLastErrorAndRecordsTheFailure()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var row = await core.InsertAsync(Rows.Check(invoiceId: null)); // bad data: a check without its invoice
+        var message = Rows.Message(row.PaymentId);
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => core.Get<PaymentPoster>().PostAsync(message, CancellationToken.None));
+
+        var after = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Accepted, after.Status);
+        Assert.Equal($"unexpected InvalidOperationException: {thrown.Message}", after.LastError);
+        Assert.Equal(1, after.Attempts);
+        var failure = await core.Get<MessageFailures>().TakeAsync(message, CancellationToken.None);
+        Assert.Equal(("InvalidOperationException", 1), (failure!.Value.Failure.ExceptionType, failure.Value.Attempts));
+    }
+
+    [Fact]
+    public async Task PostAsync_RowChangesWhileTheVendorCreates_StopsBeforeConfirmingAndChargesNothing()
+    {
+        CoreServices? core = null;
+        string? paymentId = null;
+        await using var started = core = await CoreServices.StartAsync(azurite, onVendorRequest: async request =>
+        {
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/v1/payment_intents")
+            {
+                // Another writer changes the row while the create is on its way.
+                var store = core!.Get<PaymentStore>();
+                var current = (await store.GetAsync(paymentId!, CancellationToken.None))!;
+                current.Description = "changed meanwhile";
+                Assert.True(await store.TryReplaceAsync(current, CancellationToken.None));
+            }
+        });
+        var row = await core.InsertAsync(Rows.Card());
+        paymentId = row.PaymentId;
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None));
+
+        Assert.Equal($"Payment {row.PaymentId} changed while it was being posted.", thrown.Message);
+        var intent = Assert.Single(core.Emulator.State.PaymentIntentsFor(row.PaymentId));
+        Assert.Equal("requires_confirmation", intent.Status);
+        Assert.Equal(0, core.Emulator.State.ChargesFor(row.PaymentId));
+        Assert.Equal("changed meanwhile", (await core.ReadAsync(row.PaymentId)).Description);
+    }
+
+    [Fact]
+    public async Task PostAsync_CircuitOpen_ParksForAboutTheBackoffCapWithoutCallingTheVendor()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        await core.Get<VendorCircuitStore>().RecordProbeFailureAsync(CancellationToken.None);
+        var row = await core.InsertAsync(Rows.Card());
+        var before = DateTimeOffset.UtcNow;
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var parked = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Accepted, parked.Status);
+        Assert.Contains("circuit is open", parked.LastError, StringComparison.Ordinal);
+        Assert.InRange(parked.NextAttemptAt!.Value - before, TimeSpan.FromMinutes(7.5), TimeSpan.FromMinutes(10.1));
+        Assert.Equal(0, core.Emulator.State.Requests);
+        Assert.Equal(1, await core.QueueDepthAsync(QueueNames.Payments));
+        Assert.Empty((await new QueueClient(core.Storage, core.Prefix + QueueNames.Payments).ReceiveMessagesAsync(1)).Value);
+    }
+
+    [Fact]
+    public async Task PostAsync_VendorDownForAPaymentReplayedRecently_RetriesLaterEvenThoughAcceptedLongAgo()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        core.Emulator.State.SetFault(FaultMode.ServerError);
+        var row = await core.InsertAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddDays(-4), replayedAt: DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var waiting = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Accepted, waiting.Status);
+        Assert.NotNull(waiting.NextAttemptAt);
+        Assert.Contains("500", waiting.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, await core.QueueDepthAsync(QueueNames.PaymentsPoison));
+    }
+
+    [Fact]
+    public async Task PostAsync_VendorDownPastTheMaxAge_GivesUpToPoison()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        core.Emulator.State.SetFault(FaultMode.ServerError);
+        var row = await core.InsertAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddDays(-4)));
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var failed = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Failed, failed.Status);
+        Assert.StartsWith("vendor_unavailable: gave up after 3.00:00:00 since acceptance", failed.LastError, StringComparison.Ordinal);
+        var poisoned = Assert.Single((await new QueueClient(core.Storage, core.Prefix + QueueNames.PaymentsPoison, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).ReceiveMessagesAsync(1)).Value);
+        Assert.Equal(new PaymentMessage(row.PaymentId) { Reason = PoisonReasons.VendorUnavailable }, PaymentMessage.Parse(poisoned.MessageText));
+    }
+}

@@ -1,0 +1,102 @@
+using Azure.Storage.Queues;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Operations;
+using PaymentIntake.Payments;
+using PaymentIntake.Storage;
+
+namespace PaymentFunctions.Tests.Services;
+
+/// <summary>The poison service alone: recording and replaying, against the shared Azurite.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class PoisonServiceTests(AzuriteFixture azurite)
+{
+    private static QueueClient Payments(CoreServices core) =>
+        new(core.Storage, core.Prefix + QueueNames.Payments, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    [Fact]
+    public async Task ReplayAsync_MessageNamingNoPayment_PutsTheBodyBackAsItWas()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var record = await poison.RecordAsync("not a payment message", CancellationToken.None);
+
+        var result = await poison.ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);
+
+        Assert.Null(record.PaymentId);
+        Assert.Equal([record.Id], result.Replayed);
+        Assert.Equal("not a payment message", Assert.Single((await Payments(core).ReceiveMessagesAsync(1)).Value).MessageText);
+        Assert.Null(await poison.GetAsync(record.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_FinalPayments_AreSkippedAndOnlyThePostedRecordIsRemoved()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var records = new Dictionary<string, PoisonRecord>();
+        foreach (var status in new[] { PaymentStatus.Posted, PaymentStatus.Declined, PaymentStatus.ActionRequired })
+        {
+            var row = await core.InsertAsync(Rows.Card(status: status));
+            records[status] = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        }
+
+        var result = await poison.ReplayAsync(new ReplayRequest(null, null, true, false), "ops", CancellationToken.None);
+
+        Assert.Empty(result.Replayed);
+        Assert.Equal(
+            ["the payment is already posted", "the payment was declined (a final answer)", "the payment waits for the member to authenticate"],
+            new[] { PaymentStatus.Posted, PaymentStatus.Declined, PaymentStatus.ActionRequired }.Select(s => result.Skipped.Single(k => k.Id == records[s].Id).Reason));
+        Assert.Null(await poison.GetAsync(records[PaymentStatus.Posted].Id, CancellationToken.None));
+        Assert.NotNull(await poison.GetAsync(records[PaymentStatus.Declined].Id, CancellationToken.None));
+        Assert.NotNull(await poison.GetAsync(records[PaymentStatus.ActionRequired].Id, CancellationToken.None));
+        Assert.Equal(0, await core.QueueDepthAsync(QueueNames.Payments));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_PaymentStillInFlight_ReopensItAndCountsTheReplay()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
+        var record = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var result = await poison.ReplayAsync(new ReplayRequest(null, record.Fingerprint, false, false), "ops", CancellationToken.None);
+
+        Assert.Equal([record.Id], result.Replayed);
+        var reopened = await core.ReadAsync(row.PaymentId);
+        Assert.Equal((PaymentStatus.Accepted, 1), (reopened.Status, reopened.ReplayCount));
+        Assert.NotNull(reopened.ReplayedAt);
+        Assert.Contains(row.PaymentId, Assert.Single((await Payments(core).ReceiveMessagesAsync(1)).Value).MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplayAsync_DryRun_ChangesNothingButAudits()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Failed));
+        var record = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        var before = DateTimeOffset.UtcNow;
+
+        var result = await poison.ReplayAsync(new ReplayRequest(null, null, true, true), "ops", CancellationToken.None);
+
+        Assert.Equal([record.Id], result.Replayed);
+        Assert.Equal(PaymentStatus.Failed, (await core.ReadAsync(row.PaymentId)).Status);
+        Assert.NotNull(await poison.GetAsync(record.Id, CancellationToken.None));
+        Assert.Equal(0, await core.QueueDepthAsync(QueueNames.Payments));
+        var audit = await AuditSince(core, before);
+        Assert.Equal(("ops", "poison.replay.dry_run", 1), (audit.Single().Who, audit.Single().Action, audit.Single().Count));
+    }
+
+    /// <summary>The audit entries since <paramref name="since"/>, across a change of UTC day.</summary>
+    internal static async Task<List<AuditEntry>> AuditSince(CoreServices core, DateTimeOffset since)
+    {
+        var entries = new List<AuditEntry>();
+        for (var day = since.UtcDateTime.Date; day <= DateTime.UtcNow.Date; day = day.AddDays(1))
+        {
+            entries.AddRange(await core.Get<AuditLog>().ListAsync(new DateTimeOffset(day, TimeSpan.Zero), CancellationToken.None));
+        }
+
+        return entries;
+    }
+}
