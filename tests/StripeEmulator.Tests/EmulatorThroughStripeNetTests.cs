@@ -26,6 +26,7 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
         Amount = amount,
         Currency = "usd",
         PaymentMethod = method,
+        AllowedPaymentMethodTypes = ["card"],
         Metadata = new Dictionary<string, string> { ["payment_id"] = "pay_test" },
     };
 
@@ -63,15 +64,27 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Confirm_AuthenticationRequired_RequiresActionWithRedirect()
+    public async Task Confirm_AuthenticationRequiredWithReturnUrl_RequiresActionWithRedirect()
+    {
+        var created = await _intents.CreateAsync(Create("pm_card_authenticationRequired"));
+
+        var confirmed = await _intents.ConfirmAsync(created.Id, new PaymentIntentConfirmOptions { ReturnUrl = "https://pay.example.test/return" });
+
+        Assert.Equal("requires_action", confirmed.Status);
+        Assert.Equal("redirect_to_url", confirmed.NextAction.Type);
+        Assert.Contains(created.Id, confirmed.NextAction.RedirectToUrl.Url, StringComparison.Ordinal);
+        Assert.Equal("https://pay.example.test/return", confirmed.NextAction.RedirectToUrl.ReturnUrl);
+    }
+
+    [Fact]
+    public async Task Confirm_AuthenticationRequiredWithoutReturnUrl_NeedsStripeJs()
     {
         var created = await _intents.CreateAsync(Create("pm_card_authenticationRequired"));
 
         var confirmed = await _intents.ConfirmAsync(created.Id);
 
-        Assert.Equal("requires_action", confirmed.Status);
-        Assert.Equal("redirect_to_url", confirmed.NextAction.Type);
-        Assert.Contains(created.Id, confirmed.NextAction.RedirectToUrl.Url, StringComparison.Ordinal);
+        Assert.Equal(("requires_action", "use_stripe_sdk"), (confirmed.Status, confirmed.NextAction.Type));
+        Assert.Null(confirmed.NextAction.RedirectToUrl);
     }
 
     [Fact]
@@ -157,14 +170,114 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_FailedRequest_IsNotSavedUnderItsKey()
+    public async Task Fault_ServerErrorInsideTheEndpoint_IsSavedUnderItsKeyAndReplayed()
     {
         _emulator.State.SetFault(FaultMode.ServerError, count: 1);
-        await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-after-fault")));
+        await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-saved-500")));
 
-        var created = await _intents.CreateAsync(Create(), Key("k-after-fault"));
+        var again = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-saved-500")));
+        var otherKey = await _intents.CreateAsync(Create(), Key("k-after-500"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, again.HttpStatusCode);
+        Assert.Equal("true", again.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("requires_confirmation", otherKey.Status);
+        Assert.Single(_emulator.State.PaymentIntentsFor("pay_test"));
+    }
+
+    [Fact]
+    public async Task Fault_ServerErrorBeforeExecution_IsNotSaved()
+    {
+        _emulator.State.SetFault(FaultMode.ServerError, count: 1, phase: FaultPhase.BeforeExecution);
+        await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-edge-500")));
+
+        var created = await _intents.CreateAsync(Create(), Key("k-edge-500"));
 
         Assert.Equal("requires_confirmation", created.Status);
+    }
+
+    [Fact]
+    public async Task Fault_ServerErrorAfterExecution_TheIntentExistsAndThe500IsReplayed()
+    {
+        _emulator.State.SetFault(FaultMode.ServerError, count: 1, pathEndsWith: "/payment_intents", phase: FaultPhase.AfterExecution);
+        await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-late-500")));
+
+        var again = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-late-500")));
+        var found = await _intents.SearchAsync(new PaymentIntentSearchOptions { Query = "metadata['payment_id']:'pay_test'" });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, again.HttpStatusCode);
+        Assert.Equal("requires_confirmation", Assert.Single(found.Data).Status);
+    }
+
+    [Fact]
+    public async Task RateLimited_Request_IsNotSavedUnderItsKey()
+    {
+        _emulator.State.SetFault(FaultMode.RateLimit, count: 1);
+        var limited = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-429")));
+
+        var created = await _intents.CreateAsync(Create(), Key("k-429"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.HttpStatusCode);
+        Assert.Equal("requires_confirmation", created.Status);
+    }
+
+    [Fact]
+    public async Task CreateAsTheOldCodeDid_ThenConfirm_IsRefusedForTheMissingReturnUrl()
+    {
+        var created = await _intents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", PaymentMethod = "pm_card_visa" });
+
+        var ex = await Assert.ThrowsAsync<StripeException>(() => _intents.ConfirmAsync(created.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_visa" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, ex.HttpStatusCode);
+        Assert.Equal(("invalid_request_error", "return_url"), (ex.StripeError.Type, ex.StripeError.Param));
+        Assert.StartsWith("A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard", ex.StripeError.Message, StringComparison.Ordinal);
+        Assert.Equal((true, "always"), (created.AutomaticPaymentMethods.Enabled, created.AutomaticPaymentMethods.AllowRedirects));
+    }
+
+    [Fact]
+    public async Task Create_RedirectsOff_ConfirmsWithoutReturnUrl()
+    {
+        var created = await _intents.CreateAsync(new PaymentIntentCreateOptions
+        {
+            Amount = 1000,
+            Currency = "usd",
+            PaymentMethod = "pm_card_visa",
+            AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+        });
+
+        Assert.Equal("succeeded", (await _intents.ConfirmAsync(created.Id)).Status);
+    }
+
+    [Fact]
+    public async Task PaymentMethodCreatedOnce_UsedByASecondIntent_IsRefused()
+    {
+        var methods = new PaymentMethodService(new StripeClient("sk_test_emulator", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/')));
+        var method = await methods.CreateAsync(new PaymentMethodCreateOptions { Type = "card", Card = new PaymentMethodCardOptions { Token = "tok_visa" } });
+        var first = await _intents.CreateAsync(Create(method.Id));
+
+        var ex = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(method.Id)));
+
+        Assert.Equal(method.Id, first.PaymentMethodId);
+        Assert.Equal((HttpStatusCode.BadRequest, "payment_method"), (ex.HttpStatusCode, ex.StripeError.Param));
+        Assert.Contains("It may not be used again", ex.StripeError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestShortcut_UsedTwice_StandsForAFreshPaymentMethodEachTime()
+    {
+        var first = await _intents.CreateAsync(Create("pm_card_visa"));
+        var second = await _intents.CreateAsync(Create("pm_card_visa"));
+
+        Assert.StartsWith("pm_", first.PaymentMethodId, StringComparison.Ordinal);
+        Assert.NotEqual("pm_card_visa", first.PaymentMethodId);
+        Assert.NotEqual(first.PaymentMethodId, second.PaymentMethodId);
+    }
+
+    [Fact]
+    public async Task StripeNet_SendsItsApiVersion_WhichTheEventsCarry()
+    {
+        await _intents.GetAsync((await _intents.CreateAsync(Create())).Id);
+
+        Assert.Equal(StripeConfiguration.ApiVersion, _emulator.State.ApiVersion);
     }
 
     [Fact]

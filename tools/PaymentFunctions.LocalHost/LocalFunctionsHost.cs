@@ -75,6 +75,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 builder.Configuration["Stripe:ApiKey"] = EmulatorApiKey;
                 builder.Configuration["Stripe:ApiBase"] = emulator.BaseUrl.ToString();
                 builder.Configuration["Stripe:WebhookSecret"] = emulator.State.WebhookSecret;
+                // 3-D Secure answers with a redirect only when a return_url is sent; locally nothing serves it.
+                builder.Configuration["Stripe:ReturnUrl"] ??= "http://127.0.0.1/payments/return";
             }
 
             var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);

@@ -4,7 +4,10 @@ namespace StripeEmulator;
 internal static class ControlApi
 {
     /// <summary>Body of <c>POST /_emulator/faults</c>.</summary>
-    internal sealed record FaultRequest(string Mode, int? Count, string? PathEndsWith);
+    internal sealed record FaultRequest(string Mode, int? Count, string? PathEndsWith, string? When);
+
+    /// <summary>Body of <c>POST /_emulator/payment_methods</c>: a PaymentMethod as a front end creates it.</summary>
+    internal sealed record PaymentMethodRequest(string Card);
 
     /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
     internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds, int? RateLimitPerSecond, Uri? WebhookUrl, string? WebhookSecret);
@@ -21,6 +24,11 @@ internal static class ControlApi
                 ? Results.Problem(statusCode: 400, title: "amountDue must not be negative")
                 : Results.Content(InvoiceLogic.Json(InvoiceLogic.Seed(state, request.Id, request.AmountDue, request.Currency, request.Status)).ToJsonString(), "application/json"));
 
+        control.MapPost("/payment_methods", (PaymentMethodRequest request, EmulatorState state) =>
+            PaymentMethods.IsShortcut("pm_card_" + request.Card)
+                ? Results.Content(PaymentMethods.Json(state.CreatePaymentMethod("pm_card_" + request.Card)).ToJsonString(), "application/json")
+                : Results.Problem(statusCode: 400, title: "Unknown card", detail: "Use a test card name such as visa, chargeDeclined, authenticationRequired."));
+
         control.MapPost("/faults", (FaultRequest request, EmulatorState state) =>
         {
             FaultMode? mode = request.Mode.ToLowerInvariant() switch
@@ -32,13 +40,20 @@ internal static class ControlApi
                 "drop_response" => FaultMode.DropResponse,
                 _ => null,
             };
-            if (mode is null)
+            FaultPhase? phase = (request.When ?? "in_endpoint").ToLowerInvariant() switch
             {
-                return Results.Problem(statusCode: 400, title: "Unknown fault mode", detail: "Use none, server_error, timeout or rate_limit.");
+                "in_endpoint" => FaultPhase.InEndpoint,
+                "before_execution" => FaultPhase.BeforeExecution,
+                "after_execution" => FaultPhase.AfterExecution,
+                _ => null,
+            };
+            if (mode is null || phase is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Unknown fault mode or phase", detail: "Modes: none, server_error, timeout, rate_limit, drop_response; when (server_error): in_endpoint (default), before_execution, after_execution.");
             }
 
-            state.SetFault(mode.Value, request.Count, request.PathEndsWith);
-            return Results.Ok(new { mode = mode.Value.ToString(), request.Count });
+            state.SetFault(mode.Value, request.Count, request.PathEndsWith, phase.Value);
+            return Results.Ok(new { mode = mode.Value.ToString(), request.Count, when = phase.Value.ToString() });
         });
 
         control.MapPost("/settings", (SettingsRequest request, EmulatorState state) =>

@@ -7,7 +7,10 @@ public enum FaultMode
 {
     /// <summary>Answer normally.</summary>
     None,
-    /// <summary>Answer 500 <c>api_error</c> with <c>Stripe-Should-Retry: true</c>.</summary>
+    /// <summary>
+    /// Answer 500 <c>api_error</c>. Where in the request it happens is <see cref="FaultPhase"/>: by default inside the
+    /// endpoint, so the 500 is saved under the idempotency key and replayed (docs.stripe.com/api/idempotent_requests).
+    /// </summary>
     ServerError,
     /// <summary>Hold the request until the client gives up (or the hang time passes), then answer 504.</summary>
     Timeout,
@@ -15,6 +18,17 @@ public enum FaultMode
     RateLimit,
     /// <summary>Carry the request out, then drop the connection: the client never learns the answer.</summary>
     DropResponse,
+}
+
+/// <summary>Where a <see cref="FaultMode.ServerError"/> strikes (Stripe saves an answer once the endpoint began executing).</summary>
+public enum FaultPhase
+{
+    /// <summary>Inside the endpoint, before its effect: nothing changes, the 500 is saved under the key.</summary>
+    InEndpoint,
+    /// <summary>Before the endpoint began executing (e.g. at the edge): nothing changes, nothing is saved.</summary>
+    BeforeExecution,
+    /// <summary>After the endpoint's effect (the intent is created or confirmed): the 500 is saved under the key.</summary>
+    AfterExecution,
 }
 
 /// <summary>An emulated PaymentIntent.</summary>
@@ -42,6 +56,27 @@ public sealed class EmulatedPaymentIntent
     public string? NextActionUrl { get; set; }
     /// <summary>How many times this intent was charged successfully (never more than one in a correct client).</summary>
     public int SucceededCharges { get; set; }
+    /// <summary>The payment method types it accepts (explicit, or <c>card</c> under automatic payment methods).</summary>
+    public IReadOnlyList<string> PaymentMethodTypes { get; init; } = ["card"];
+    /// <summary>Whether automatic payment methods are on (the default when no types are given).</summary>
+    public bool AutomaticPaymentMethods { get; init; }
+    /// <summary><c>always</c> or <c>never</c>, when automatic payment methods are on.</summary>
+    public string? AllowRedirects { get; init; }
+    /// <summary>Where the member returns after a redirect, once given (create or confirm).</summary>
+    public string? ReturnUrl { get; set; }
+    /// <summary>Why it was canceled.</summary>
+    public string? CancellationReason { get; set; }
+}
+
+/// <summary>A PaymentMethod the emulator knows: a test card's behaviour, and whether an intent used it.</summary>
+public sealed class EmulatedPaymentMethod
+{
+    /// <summary>The id, <c>pm_…</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>The test shortcut it behaves as (<c>pm_card_visa</c>, <c>pm_card_chargeDeclined</c>, …).</summary>
+    public required string Behaviour { get; init; }
+    /// <summary>The first intent that used it (a PaymentMethod not attached to a Customer can be used once).</summary>
+    public string? UsedBy { get; set; }
 }
 
 /// <summary>All state of one emulator: intents, idempotency records, faults and counters. Thread-safe.</summary>
@@ -52,6 +87,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     private FaultMode _faultMode;
     private int? _faultsLeft;
     private string? _faultPath;
+    private FaultPhase _faultPhase;
     private int _maxPerSecond;
     private long _rateLimited;
     private (double Tokens, DateTimeOffset At)? _tokens;
@@ -65,6 +101,18 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     internal ConcurrentDictionary<string, IdempotencyRecord> IdempotencyRecords { get; } = new(StringComparer.Ordinal);
 
     internal ConcurrentDictionary<string, EmulatedInvoice> Invoices { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentDictionary<string, EmulatedPaymentMethod> PaymentMethods { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The API version of the events it sends: the <c>Stripe-Version</c> the client last sent, at first the one
+    /// Stripe.net 53.1.0 pins (<c>StripeConfiguration.ApiVersion</c>). Stripe sends an endpoint's events in the version
+    /// the endpoint was created with (docs.stripe.com/webhooks/versioning), which the project creates to match the SDK.
+    /// </summary>
+    public string ApiVersion { get; set; } = "2026-10-28.endive";
+
+    /// <summary>Where the current <see cref="FaultMode.ServerError"/> strikes.</summary>
+    public FaultPhase FaultPhase { get { lock (_faultLock) { return _faultPhase; } } }
 
     /// <summary>Seeds an invoice (what a test or the control endpoint does; Stripe's own invoices come from billing).</summary>
     public EmulatedInvoice SeedInvoice(string? id, long amountDue, string currency = "usd", string status = "open") =>
@@ -112,16 +160,26 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     /// <summary>
     /// Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed; with
-    /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>).
+    /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>);
+    /// <paramref name="phase"/> says where a server error strikes.
     /// </summary>
-    public void SetFault(FaultMode mode, int? count = null, string? pathEndsWith = null)
+    public void SetFault(FaultMode mode, int? count = null, string? pathEndsWith = null, FaultPhase phase = FaultPhase.InEndpoint)
     {
         lock (_faultLock)
         {
             _faultMode = mode;
             _faultsLeft = mode == FaultMode.None ? null : count;
             _faultPath = mode == FaultMode.None ? null : pathEndsWith;
+            _faultPhase = phase;
         }
+    }
+
+    /// <summary>Creates a PaymentMethod as a front end would (Stripe.js), behaving as the test shortcut <paramref name="behaviour"/>.</summary>
+    public EmulatedPaymentMethod CreatePaymentMethod(string behaviour)
+    {
+        var pm = new EmulatedPaymentMethod { Id = "pm_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)), Behaviour = behaviour };
+        PaymentMethods[pm.Id] = pm;
+        return pm;
     }
 
     /// <summary>
@@ -160,18 +218,21 @@ public sealed class EmulatorState(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Counts a request and returns the fault to apply to it, if any.</summary>
-    internal FaultMode NextFault(string path)
+    /// <summary>Counts a request to the Stripe API.</summary>
+    internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    /// <summary>Returns the fault to apply to it, if any, with where it strikes.</summary>
+    internal (FaultMode Mode, FaultPhase Phase) NextFault(string path)
     {
-        Interlocked.Increment(ref _requests);
         lock (_faultLock)
         {
             if (_faultMode == FaultMode.None || (_faultPath is not null && !path.EndsWith(_faultPath, StringComparison.Ordinal)))
             {
-                return FaultMode.None;
+                return (FaultMode.None, FaultPhase.InEndpoint);
             }
 
             var mode = _faultMode;
+            var phase = _faultPhase;
             if (_faultsLeft is { } left)
             {
                 _faultsLeft = left - 1;
@@ -183,7 +244,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
             }
 
             Interlocked.Increment(ref _faultsServed);
-            return mode;
+            return (mode, phase);
         }
     }
 

@@ -1,67 +1,116 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace StripeEmulator;
 
-/// <summary>The PaymentIntent endpoints' behaviour, including Stripe's test payment methods.</summary>
-internal static class PaymentIntentLogic
+/// <summary>The PaymentIntent endpoints' behaviour, strict where Stripe is strict; each rule names the Stripe doc it follows.</summary>
+internal static partial class PaymentIntentLogic
 {
-    private static readonly HashSet<string> SucceedingMethods = new(StringComparer.Ordinal)
-    {
-        "pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_discover", "pm_card_visa_debit",
-    };
+    private const string ReturnUrlRequired =
+        "A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.";
 
-    private static readonly Dictionary<string, (string Code, string DeclineCode, string Message)> DecliningMethods = new(StringComparer.Ordinal)
-    {
-        ["pm_card_chargeDeclined"] = ("card_declined", "generic_decline", "Your card was declined."),
-        ["pm_card_chargeDeclinedInsufficientFunds"] = ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
-        ["pm_card_chargeDeclinedExpiredCard"] = ("expired_card", "expired_card", "Your card has expired."),
-    };
+    private static readonly string[] Cancelable = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
 
-    public static ApiAnswer Create(EmulatorState state, IFormCollection form, string baseUrl)
+    public static ApiAnswer Create(EmulatorState state, IFormCollection form, string baseUrl, string apiVersion)
     {
-        if (!long.TryParse(form["amount"], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount < 1)
+        var amount = long.Parse(form["amount"].ToString(), CultureInfo.InvariantCulture);
+        if (amount < 1)
         {
-            return ApiAnswer.InvalidRequest("Missing or invalid required param: amount.", "parameter_missing", "amount");
+            // docs.stripe.com/api/payment_intents/create#create_payment_intent-amount: a positive integer in the smallest unit.
+            return ApiAnswer.InvalidRequest("This value must be greater than or equal to 1.", "parameter_invalid_integer", "amount");
         }
 
-        var currency = form["currency"].ToString().ToLowerInvariant();
-        if (currency.Length != 3)
+        var currency = form["currency"].ToString();
+        if (!CurrencyCode().IsMatch(currency))
         {
-            return ApiAnswer.InvalidRequest("Missing or invalid required param: currency.", "parameter_missing", "currency");
+            return ApiAnswer.InvalidRequest($"Invalid currency: {currency}. Stripe currently supports these currencies: …", "parameter_invalid_string_blank", "currency");
         }
 
-        var metadata = form.Keys
-            .Where(k => k.StartsWith("metadata[", StringComparison.Ordinal) && k.EndsWith(']'))
-            .ToDictionary(k => k["metadata[".Length..^1], k => form[k].ToString(), StringComparer.Ordinal);
+        static List<string> ListOf(IFormCollection form, string name) =>
+            form.Keys.Where(k => k.StartsWith(name + "[", StringComparison.Ordinal)).Select(k => form[k].ToString()).ToList();
 
+        var types = ListOf(form, "payment_method_types");
+        var allowed = ListOf(form, "allowed_payment_method_types");
+        var apmGiven = form.ContainsKey("automatic_payment_methods[enabled]");
+        if (types.Count > 0 && string.CompareOrdinal(apiVersion, "2026-09-30") >= 0)
+        {
+            // docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-intents-and-setup-intents
+            return ApiAnswer.InvalidRequest(
+                $"The `payment_method_types` parameter is no longer supported on API version {apiVersion}. Use dynamic payment methods, `excluded_payment_method_types` or `allowed_payment_method_types` instead.",
+                "payment_method_types_no_longer_supported",
+                "payment_method_types");
+        }
+
+        if (allowed.Count > 0 && (types.Count > 0 || apmGiven || form.ContainsKey("excluded_payment_method_types[0]") || form.ContainsKey("payment_method_configuration")))
+        {
+            // docs.stripe.com/changelog/dahlia/2026-07-29/allowed-payment-method-types-parameter: mutually exclusive.
+            return ApiAnswer.InvalidRequest("You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods, excluded_payment_method_types, payment_method_configuration, payment_method_types.", code: null, param: "allowed_payment_method_types");
+        }
+
+        if (types.Count > 0 && apmGiven)
+        {
+            // docs.stripe.com/api/payment_intents/create: automatic_payment_methods and payment_method_types exclude each other.
+            return ApiAnswer.InvalidRequest("You may only specify one of these parameters: automatic_payment_methods, payment_method_types.", code: null, param: "automatic_payment_methods");
+        }
+
+        if (types.FirstOrDefault(t => t != "card") is { } unsupported)
+        {
+            return ApiAnswer.InvalidRequest($"The payment method type \"{unsupported}\" is invalid. Please ensure the provided type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings) and your account is enabled for any preview features that you are trying to use.", code: null, param: "payment_method_types");
+        }
+
+        // allowed_payment_method_types filters silently to what is compatible (here: card) (changelog 2026-07-29).
+        var explicitTypes = types.Count > 0 ? types : allowed.Where(t => t == "card").ToList();
+        if (allowed.Count > 0 && explicitTypes.Count == 0)
+        {
+            return ApiAnswer.InvalidRequest("None of the payment method types in `allowed_payment_method_types` are available for this PaymentIntent.", code: null, param: "allowed_payment_method_types");
+        }
+
+        // docs.stripe.com/payments/payment-methods/integration-options: since API version 2023-08-16 automatic payment
+        // methods are on by default when no explicit types are given, and allow_redirects defaults to "always".
+        var automatic = explicitTypes.Count == 0 && (!apmGiven || form["automatic_payment_methods[enabled]"] == "true");
         var pi = new EmulatedPaymentIntent
         {
             Id = "pi_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
             Amount = amount,
-            Currency = currency,
-            PaymentMethod = NullIfEmpty(form["payment_method"]),
+            Currency = currency.ToLowerInvariant(),
             Description = NullIfEmpty(form["description"]),
-            Metadata = metadata,
+            Metadata = form.Keys
+                .Where(k => k.StartsWith("metadata[", StringComparison.Ordinal) && k.EndsWith(']'))
+                .ToDictionary(k => k["metadata[".Length..^1], k => form[k].ToString(), StringComparer.Ordinal),
             Created = state.Time.GetUtcNow().ToUnixTimeSeconds(),
+            PaymentMethodTypes = explicitTypes.Count > 0 ? explicitTypes : ["card"],
+            AutomaticPaymentMethods = automatic,
+            AllowRedirects = automatic ? NullIfEmpty(form["automatic_payment_methods[allow_redirects]"]) ?? "always" : null,
+            ReturnUrl = NullIfEmpty(form["return_url"]),
         };
-        if (pi.PaymentMethod is not null)
+
+        if (NullIfEmpty(form["payment_method"]) is { } paymentMethod)
         {
+            var (method, error) = PaymentMethods.Use(state, paymentMethod, pi.Id);
+            if (error is { } refused)
+            {
+                return refused;
+            }
+
+            pi.PaymentMethod = method!.Id;
             pi.Status = "requires_confirmation";
         }
 
         state.PaymentIntents[pi.Id] = pi;
-        return string.Equals(form["confirm"], "true", StringComparison.OrdinalIgnoreCase)
-            ? Confirm(state, pi, paymentMethod: null, baseUrl)
+        return form["confirm"] == "true"
+            ? Confirm(state, pi, paymentMethod: null, returnUrl: null, baseUrl)
             : ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
     }
 
-    public static ApiAnswer Confirm(EmulatorState state, EmulatedPaymentIntent pi, string? paymentMethod, string baseUrl)
+    public static ApiAnswer Confirm(EmulatorState state, EmulatedPaymentIntent pi, string? paymentMethod, string? returnUrl, string baseUrl)
     {
         lock (pi)
         {
             if (pi.Status is not ("requires_payment_method" or "requires_confirmation"))
             {
+                // docs.stripe.com/payments/paymentintents/lifecycle: only these statuses can be confirmed.
                 return new(400, StripeJson.Error(
                     "invalid_request_error",
                     $"You cannot confirm this PaymentIntent because it has a status of {pi.Status}.",
@@ -69,13 +118,31 @@ internal static class PaymentIntentLogic
                     paymentIntent: StripeJson.PaymentIntent(pi)));
             }
 
-            pi.PaymentMethod = paymentMethod ?? pi.PaymentMethod;
+            if (paymentMethod is not null && paymentMethod != pi.PaymentMethod)
+            {
+                var (method, error) = PaymentMethods.Use(state, paymentMethod, pi.Id);
+                if (error is { } refused)
+                {
+                    return refused;
+                }
+
+                pi.PaymentMethod = method!.Id;
+            }
+
+            pi.ReturnUrl = returnUrl ?? pi.ReturnUrl;
             if (pi.PaymentMethod is null)
             {
                 return ApiAnswer.InvalidRequest("You must provide a payment_method to confirm this PaymentIntent.", "payment_intent_unexpected_state", "payment_method");
             }
 
-            if (SucceedingMethods.Contains(pi.PaymentMethod))
+            if (pi.AutomaticPaymentMethods && pi.AllowRedirects != "never" && pi.ReturnUrl is null)
+            {
+                // docs.stripe.com/api/payment_intents/confirm#confirm_payment_intent-return_url: required when redirects are allowed.
+                return ApiAnswer.InvalidRequest(ReturnUrlRequired, code: null, param: "return_url");
+            }
+
+            var behaviour = state.PaymentMethods[pi.PaymentMethod].Behaviour;
+            if (PaymentMethods.Succeeding.Contains(behaviour))
             {
                 pi.Status = "succeeded";
                 pi.LastPaymentError = null;
@@ -84,43 +151,70 @@ internal static class PaymentIntentLogic
                 return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
             }
 
-            if (DecliningMethods.TryGetValue(pi.PaymentMethod, out var decline))
+            if (PaymentMethods.Declining.TryGetValue(behaviour, out var decline))
             {
+                // docs.stripe.com/declines: a declined confirm answers 402 card_error and leaves requires_payment_method.
                 pi.Status = "requires_payment_method";
                 pi.LastPaymentError = decline;
                 WebhookSender.Publish(state, "payment_intent.payment_failed", pi);
                 return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, "payment_method", decline.DeclineCode, StripeJson.PaymentIntent(pi)));
             }
 
-            if (pi.PaymentMethod == "pm_card_authenticationRequired")
-            {
-                pi.Status = "requires_action";
-                pi.NextActionUrl = $"{baseUrl.TrimEnd('/')}/_emulator/authenticate/{pi.Id}";
-                return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
-            }
-
-            var unknown = pi.PaymentMethod;
-            pi.PaymentMethod = null;
-            return ApiAnswer.InvalidRequest($"No such PaymentMethod: '{unknown}'", "resource_missing", "payment_method");
+            // docs.stripe.com/payments/3d-secure: with a return_url the next action is a redirect the member can open;
+            // without one it is use_stripe_sdk, which only Stripe.js in the member's browser can complete.
+            pi.Status = "requires_action";
+            pi.NextActionUrl = pi.ReturnUrl is null ? null : $"{baseUrl.TrimEnd('/')}/_emulator/authenticate/{pi.Id}";
+            return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
         }
     }
 
-    public static ApiAnswer Cancel(EmulatorState state, EmulatedPaymentIntent pi)
+    public static ApiAnswer Cancel(EmulatorState state, EmulatedPaymentIntent pi, IFormCollection form)
     {
         lock (pi)
         {
-            if (pi.Status == "succeeded")
+            if (!Cancelable.Contains(pi.Status))
             {
+                // docs.stripe.com/api/payment_intents/cancel: only these statuses can be canceled.
                 return new(400, StripeJson.Error(
                     "invalid_request_error",
-                    "You cannot cancel this PaymentIntent because it has a status of succeeded.",
-                    "payment_intent_unexpected_state"));
+                    $"You cannot cancel this PaymentIntent because it has a status of {pi.Status}. Only a PaymentIntent with one of the following statuses may be canceled: {string.Join(", ", Cancelable)}.",
+                    "payment_intent_unexpected_state",
+                    paymentIntent: StripeJson.PaymentIntent(pi)));
             }
 
             pi.Status = "canceled";
+            pi.CancellationReason = NullIfEmpty(form["cancellation_reason"]);
             WebhookSender.Publish(state, "payment_intent.canceled", pi);
             return ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
         }
+    }
+
+    /// <summary>
+    /// <c>GET /v1/payment_intents/search</c> for the one query form the project uses, <c>metadata['key']:'value'</c>
+    /// (docs.stripe.com/search#query-fields-for-payment-intents). Stripe's search index lags writes by up to a minute
+    /// (docs.stripe.com/search#data-freshness); the emulator's does not.
+    /// </summary>
+    public static ApiAnswer Search(EmulatorState state, string query)
+    {
+        if (MetadataQuery().Match(query) is not { Success: true } match)
+        {
+            return ApiAnswer.InvalidRequest($"The emulator supports only metadata['key']:'value' queries; got: {query}", code: null, param: "query");
+        }
+
+        var (key, value) = (match.Groups["key"].Value, match.Groups["value"].Value);
+        var data = new JsonArray(state.PaymentIntents.Values
+            .Where(pi => pi.Metadata.TryGetValue(key, out var v) && v == value)
+            .OrderByDescending(pi => pi.Created)
+            .Select(pi => (JsonNode)StripeJson.PaymentIntent(pi))
+            .ToArray());
+        return ApiAnswer.Ok(new JsonObject
+        {
+            ["object"] = "search_result",
+            ["data"] = data,
+            ["has_more"] = false,
+            ["next_page"] = null,
+            ["url"] = "/v1/payment_intents/search",
+        });
     }
 
     /// <summary>Completes a pending authentication (what a member's browser would do).</summary>
@@ -142,4 +236,10 @@ internal static class PaymentIntentLogic
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) =>
         string.IsNullOrEmpty(value) ? null : value.ToString();
+
+    [GeneratedRegex("^[A-Za-z]{3}$")]
+    private static partial Regex CurrencyCode();
+
+    [GeneratedRegex(@"^\s*metadata\[['""](?<key>[^'""]+)['""]\]\s*:\s*['""](?<value>[^'""]*)['""]\s*$")]
+    private static partial Regex MetadataQuery();
 }

@@ -1,77 +1,159 @@
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
 
 namespace StripeEmulator;
 
-/// <summary>Maps the emulated Stripe endpoints: auth, injected faults and idempotency wrap every call.</summary>
+/// <summary>
+/// Maps the emulated Stripe endpoints. Every request passes, in Stripe's order: authentication, the rate limit,
+/// parameter validation (refused requests are never saved under an idempotency key), faults that strike before the
+/// endpoint runs, the idempotency layer, and the endpoint itself (whose answer — a 500 raised inside it included —
+/// is saved under the key and replayed; docs.stripe.com/api/idempotent_requests).
+/// </summary>
 internal static class StripeApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/payment_intents", (HttpContext ctx, EmulatorState state) =>
-            Handle(ctx, state, form => PaymentIntentLogic.Create(state, form, BaseUrl(ctx))));
+            Handle(ctx, state, ApiParameters.CreatePaymentIntent, form => PaymentIntentLogic.Create(state, form, BaseUrl(ctx), ApiVersionOf(ctx, state))));
+
+        app.MapGet("/v1/payment_intents/search", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, ApiParameters.SearchPaymentIntents, form => PaymentIntentLogic.Search(state, form["query"].ToString())));
+
+        app.MapGet("/v1/payment_intents/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, ApiParameters.RetrievePaymentIntent, _ => state.FindPaymentIntent(id) is { } pi
+                ? ApiAnswer.Ok(StripeJson.PaymentIntent(pi))
+                : ApiAnswer.NotFound(id, "intent")));
+
+        app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, ApiParameters.ConfirmPaymentIntent, form => state.FindPaymentIntent(id) is { } pi
+                ? PaymentIntentLogic.Confirm(state, pi, NullIfEmpty(form["payment_method"]), NullIfEmpty(form["return_url"]), BaseUrl(ctx))
+                : ApiAnswer.NotFound(id, "intent")));
+
+        app.MapPost("/v1/payment_intents/{id}/cancel", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, ApiParameters.CancelPaymentIntent, form => state.FindPaymentIntent(id) is { } pi
+                ? PaymentIntentLogic.Cancel(state, pi, form)
+                : ApiAnswer.NotFound(id, "intent")));
+
+        app.MapPost("/v1/payment_methods", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, ApiParameters.CreatePaymentMethod, form => PaymentMethods.Create(state, form)));
 
         app.MapGet("/v1/invoices/{id}", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, _ => state.FindInvoice(id) is { } invoice ? ApiAnswer.Ok(InvoiceLogic.Json(invoice)) : InvoiceMissing(id)));
+            Handle(ctx, state, ApiParameters.RetrieveOnly, _ => state.FindInvoice(id) is { } invoice ? ApiAnswer.Ok(InvoiceLogic.Json(invoice)) : InvoiceMissing(id)));
 
         app.MapPost("/v1/invoices/{id}", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Update(invoice, form) : InvoiceMissing(id)));
+            Handle(ctx, state, ApiParameters.UpdateInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Update(invoice, form) : InvoiceMissing(id)));
 
         app.MapPost("/v1/invoices/{id}/pay", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(invoice, form) : InvoiceMissing(id)));
+            Handle(ctx, state, ApiParameters.PayInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(invoice, form) : InvoiceMissing(id)));
 
         app.MapGet("/v1/balance", (HttpContext ctx, EmulatorState state) =>
-            Handle(ctx, state, _ => ApiAnswer.Ok(new JsonObject
+            Handle(ctx, state, ApiParameters.RetrieveOnly, _ => ApiAnswer.Ok(new JsonObject
             {
                 ["object"] = "balance",
                 ["livemode"] = false,
                 ["available"] = new JsonArray(new JsonObject { ["amount"] = state.Ledger().Count, ["currency"] = "usd" }),
                 ["pending"] = new JsonArray(),
             })));
+    }
 
-        app.MapGet("/v1/payment_intents/{id}", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, _ => state.FindPaymentIntent(id) is { } pi
-                ? ApiAnswer.Ok(StripeJson.PaymentIntent(pi))
-                : ApiAnswer.NotFound(id, "intent")));
+    /// <summary>
+    /// The secret key as Stripe accepts it: <c>Authorization: Bearer sk_…</c>, or HTTP Basic with the key as the user
+    /// name and no password, as in Stripe's curl examples (docs.stripe.com/api/authentication). Test-mode keys only.
+    /// </summary>
+    internal static string? ApiKey(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) || header.Parameter is not { Length: > 0 } parameter)
+        {
+            return null;
+        }
 
-        app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, form => state.FindPaymentIntent(id) is { } pi
-                ? PaymentIntentLogic.Confirm(state, pi, string.IsNullOrEmpty(form["payment_method"]) ? null : form["payment_method"].ToString(), BaseUrl(ctx))
-                : ApiAnswer.NotFound(id, "intent")));
+        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return parameter;
+        }
 
-        app.MapPost("/v1/payment_intents/{id}/cancel", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, _ => state.FindPaymentIntent(id) is { } pi
-                ? PaymentIntentLogic.Cancel(state, pi)
-                : ApiAnswer.NotFound(id, "intent")));
+        if (!header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+            return decoded.Split(':', 2)[0];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static ApiAnswer InvoiceMissing(string id) =>
         new(404, StripeJson.Error("invalid_request_error", $"No such invoice: '{id}'", "resource_missing", "invoice"));
 
+    /// <summary>The request's <c>Stripe-Version</c>, or the emulator's (the account default) when none is sent.</summary>
+    private static string ApiVersionOf(HttpContext ctx, EmulatorState state) =>
+        ctx.Request.Headers["Stripe-Version"].ToString() is { Length: > 0 } version ? version : state.ApiVersion;
+
     private static string BaseUrl(HttpContext ctx) => $"{ctx.Request.Scheme}://{ctx.Request.Host}";
 
-    private static async Task Handle(HttpContext ctx, EmulatorState state, Func<IFormCollection, ApiAnswer> operation)
+    private static string? NullIfEmpty(StringValues value) => string.IsNullOrEmpty(value) ? null : value.ToString();
+
+    private static ApiAnswer ServerError() => new(500, StripeJson.Error("api_error", "An unknown error occurred (emulated outage)."));
+
+    private static async Task Handle(HttpContext ctx, EmulatorState state, IReadOnlyDictionary<string, Param> parameters, Func<IFormCollection, ApiAnswer> operation)
     {
-        var auth = ctx.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer sk_test_", StringComparison.Ordinal))
+        state.CountRequest();
+        var key = ApiKey(ctx.Request);
+        if (key is null || !(key.StartsWith("sk_test_", StringComparison.Ordinal) || key.StartsWith("rk_test_", StringComparison.Ordinal)))
         {
-            await Write(ctx, new ApiAnswer(401, StripeJson.Error("invalid_request_error", "Invalid API Key provided."))).ConfigureAwait(false);
+            await Write(ctx, new ApiAnswer(401, StripeJson.Error("invalid_request_error", $"Invalid API Key provided: {Mask(key)}"))).ConfigureAwait(false);
             return;
+        }
+
+        if (ctx.Request.Headers["Stripe-Version"].ToString() is { Length: > 0 } version)
+        {
+            state.ApiVersion = version;
         }
 
         if (!state.Admit())
         {
+            // docs.stripe.com/rate-limits: 429 before the endpoint runs, so nothing is saved under the key.
             await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
             return;
         }
 
-        var fault = state.NextFault(ctx.Request.Path);
+        var form = HttpMethods.IsGet(ctx.Request.Method)
+            ? new FormCollection(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value))
+            : ctx.Request.HasFormContentType
+                ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false)
+                : FormCollection.Empty;
+        if (ApiParameters.Validate(form, parameters) is { } invalid)
+        {
+            await Write(ctx, invalid).ConfigureAwait(false);
+            return;
+        }
+
+        var (fault, phase) = state.NextFault(ctx.Request.Path);
         switch (fault)
         {
-            case FaultMode.ServerError:
+            case FaultMode.ServerError when phase == FaultPhase.BeforeExecution:
                 ctx.Response.Headers["Stripe-Should-Retry"] = "true";
-                await Write(ctx, new ApiAnswer(500, StripeJson.Error("api_error", "An unknown error occurred (emulated outage)."))).ConfigureAwait(false);
+                await Write(ctx, ServerError()).ConfigureAwait(false);
                 return;
+            case FaultMode.ServerError when phase == FaultPhase.InEndpoint:
+                operation = _ => ServerError();
+                break;
+            case FaultMode.ServerError:
+                var executed = operation;
+                operation = f =>
+                {
+                    executed(f);
+                    return ServerError();
+                };
+                break;
             case FaultMode.RateLimit:
                 await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
                 return;
@@ -87,26 +169,20 @@ internal static class StripeApi
 
                 await Write(ctx, new ApiAnswer(504, StripeJson.Error("api_error", "Gateway timeout (emulated outage)."))).ConfigureAwait(false);
                 return;
+            case FaultMode.DropResponse:
+                // The work is done (and saved under the key) but the answer is lost on the way back.
+                var wrapped = operation;
+                operation = f =>
+                {
+                    var answer = wrapped(f);
+                    ctx.Abort();
+                    return answer;
+                };
+                break;
         }
 
-        var form = ctx.Request.HasFormContentType
-            ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false)
-            : FormCollection.Empty;
-
-        if (fault == FaultMode.DropResponse)
-        {
-            // The work is done (and saved under the key) but the answer is lost on the way back.
-            var wrapped = operation;
-            operation = f =>
-            {
-                var answer = wrapped(f);
-                ctx.Abort();
-                return answer;
-            };
-        }
-
-        var key = ctx.Request.Headers["Idempotency-Key"].ToString();
-        if (!HttpMethods.IsPost(ctx.Request.Method) || key.Length == 0)
+        var idempotencyKey = ctx.Request.Headers["Idempotency-Key"].ToString();
+        if (!HttpMethods.IsPost(ctx.Request.Method) || idempotencyKey.Length == 0)
         {
             await Write(ctx, operation(form)).ConfigureAwait(false);
             return;
@@ -116,35 +192,37 @@ internal static class StripeApi
         var now = state.Time.GetUtcNow();
         var fresh = new IdempotencyRecord { Fingerprint = fingerprint, CreatedAt = now };
         var record = state.IdempotencyRecords.AddOrUpdate(
-            key,
+            idempotencyKey,
             fresh,
             (_, existing) => existing.CreatedAt + state.IdempotencyKeyLifetime <= now ? fresh : existing);
 
         if (!ReferenceEquals(record, fresh))
         {
-            await Write(ctx, Replay(record, fingerprint, key), replayed: record.StatusCode is not null && record.Fingerprint == fingerprint).ConfigureAwait(false);
+            await Write(ctx, Replay(record, fingerprint, idempotencyKey), replayed: record.StatusCode is not null && record.Fingerprint == fingerprint).ConfigureAwait(false);
             return;
         }
 
-        ApiAnswer answer;
+        ApiAnswer result;
         try
         {
-            answer = operation(form);
+            result = operation(form);
         }
         catch
         {
-            state.IdempotencyRecords.TryRemove(new KeyValuePair<string, IdempotencyRecord>(key, fresh));
+            state.IdempotencyRecords.TryRemove(new KeyValuePair<string, IdempotencyRecord>(idempotencyKey, fresh));
             throw;
         }
 
         lock (fresh)
         {
-            fresh.StatusCode = answer.StatusCode;
-            fresh.Body = answer.Body.ToJsonString();
+            fresh.StatusCode = result.StatusCode;
+            fresh.Body = result.Body.ToJsonString();
         }
 
-        await Write(ctx, answer).ConfigureAwait(false);
+        await Write(ctx, result).ConfigureAwait(false);
     }
+
+    private static string Mask(string? key) => key is null ? "(none)" : key.Length <= 12 ? key : key[..8] + "*****" + key[^4..];
 
     private static ApiAnswer Replay(IdempotencyRecord record, string fingerprint, string key)
     {
@@ -152,6 +230,7 @@ internal static class StripeApi
         {
             if (record.StatusCode is not { } status)
             {
+                // docs.stripe.com/error-low-level#idempotency: a concurrent request with the key is refused, not saved.
                 return new(409, StripeJson.Error(
                     "idempotency_error",
                     "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " + key + ". Please try again later.",
@@ -160,6 +239,7 @@ internal static class StripeApi
 
             if (record.Fingerprint != fingerprint)
             {
+                // docs.stripe.com/api/idempotent_requests: other parameters under the same key are an error.
                 return new(400, StripeJson.Error(
                     "idempotency_error",
                     $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));

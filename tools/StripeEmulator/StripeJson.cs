@@ -33,9 +33,14 @@ internal static class StripeJson
             ["last_payment_error"] = pi.LastPaymentError is { } e
                 ? new JsonObject { ["type"] = "card_error", ["code"] = e.Code, ["decline_code"] = e.DeclineCode, ["message"] = e.Message }
                 : null,
-            ["next_action"] = pi.Status == "requires_action" && pi.NextActionUrl is { } url
-                ? new JsonObject { ["type"] = "redirect_to_url", ["redirect_to_url"] = new JsonObject { ["url"] = url, ["return_url"] = null } }
-                : null,
+            ["next_action"] = pi.Status != "requires_action"
+                ? null
+                : pi.NextActionUrl is { } url
+                    ? new JsonObject { ["type"] = "redirect_to_url", ["redirect_to_url"] = new JsonObject { ["url"] = url, ["return_url"] = pi.ReturnUrl } }
+                    : new JsonObject { ["type"] = "use_stripe_sdk", ["use_stripe_sdk"] = new JsonObject { ["type"] = "three_d_secure_redirect" } },
+            ["payment_method_types"] = new JsonArray(pi.PaymentMethodTypes.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
+            ["automatic_payment_methods"] = pi.AutomaticPaymentMethods ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = pi.AllowRedirects } : null,
+            ["cancellation_reason"] = pi.CancellationReason,
         };
     }
 

@@ -17,11 +17,11 @@ internal static class WebhookSender
         return $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    public static string EventJson(string type, EmulatedPaymentIntent pi, long created) => new JsonObject
+    public static string EventJson(string type, EmulatedPaymentIntent pi, long created, string apiVersion) => new JsonObject
     {
         ["id"] = "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
         ["object"] = "event",
-        ["api_version"] = "2025-01-27.acacia",
+        ["api_version"] = apiVersion,
         ["created"] = created,
         ["livemode"] = false,
         ["pending_webhooks"] = 1,
@@ -38,7 +38,7 @@ internal static class WebhookSender
         }
 
         var now = state.Time.GetUtcNow().ToUnixTimeSeconds();
-        var payload = EventJson(type, pi, now);
+        var payload = EventJson(type, pi, now, state.ApiVersion);
         var signature = Sign(payload, state.WebhookSecret, now);
         _ = Task.Run(async () =>
         {

@@ -28,6 +28,25 @@ public sealed class StripeOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Where Stripe sends a member back after 3-D Secure (sent as <c>return_url</c> on confirm). Optional; when set it
+    /// must be an absolute http(s) URL, and <c>action_required</c> payments then carry a <c>nextActionUrl</c> the member
+    /// can open. Without it Stripe answers 3-D Secure with <c>use_stripe_sdk</c>, which only Stripe.js can complete.
+    /// </summary>
+    [AbsoluteHttpUrl]
+    public Uri? ReturnUrl { get; set; }
+
     /// <summary>Signing secret of the webhook endpoint (<c>whsec_…</c>). Empty: <c>POST /api/webhooks/stripe</c> answers 503.</summary>
     public string? WebhookSecret { get; set; }
+}
+
+/// <summary>Validates that a URI, when given, is absolute and uses http or https.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AbsoluteHttpUrlAttribute : ValidationAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public AbsoluteHttpUrlAttribute() : base("{0} must be an absolute http(s) URL, e.g. https://pay.example.org/payments/return.") { }
+
+    /// <inheritdoc />
+    public override bool IsValid(object? value) => value is null || (value is Uri { IsAbsoluteUri: true } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp));
 }

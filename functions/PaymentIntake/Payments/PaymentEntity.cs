@@ -78,6 +78,13 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>The vendor's id for it (<c>pi_…</c>), stored as soon as the vendor created it.</summary>
     public string? VendorReference { get; set; }
 
+    /// <summary>
+    /// Which idempotency key creates the PaymentIntent: <c>{paymentId}-create</c>, then <c>-create-1</c>, … Stripe saves
+    /// a 500 under its key for a day, so a create answered 500 moves on to the next key (after looking for an intent the
+    /// failed create may have made).
+    /// </summary>
+    public int CreateKeyGeneration { get; set; }
+
     /// <summary>Why the last attempt did not post it.</summary>
     public string? LastError { get; set; }
 

@@ -64,7 +64,7 @@ public sealed class PaymentPoster(
         PostingOutcome outcome;
         try
         {
-            outcome = await vendor.PostAsync(row, reference => RememberReferenceAsync(row, reference, cancellationToken), cancellationToken).ConfigureAwait(false);
+            outcome = await vendor.PostAsync(row, () => SaveAsync(row, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -76,9 +76,9 @@ public sealed class PaymentPoster(
         await ActAsync(row, outcome, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RememberReferenceAsync(PaymentEntity row, string reference, CancellationToken cancellationToken)
+    /// <summary>Stores what the vendor step learned (the intent's id, the create key's generation) before it goes on.</summary>
+    private async Task SaveAsync(PaymentEntity row, CancellationToken cancellationToken)
     {
-        row.VendorReference = reference;
         if (!await payments.TryMoveAsync(row, PaymentStatus.Posting, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"Payment {row.PaymentId} changed while it was being posted.");
@@ -87,8 +87,15 @@ public sealed class PaymentPoster(
 
     private async Task ActAsync(PaymentEntity row, PostingOutcome outcome, CancellationToken cancellationToken)
     {
+        var action = policy.Decide(outcome, row);
+        if (action is RecoveryAction.GiveUp giving)
+        {
+            // Nothing may charge the payment after we gave up: cancel its intent at the vendor first.
+            action = policy.AfterAbandon(await vendor.AbandonAsync(row, cancellationToken).ConfigureAwait(false), row, giving);
+        }
+
         string status;
-        switch (policy.Decide(outcome, row))
+        switch (action)
         {
             case RecoveryAction.Record record:
                 Record(row, record.Outcome);

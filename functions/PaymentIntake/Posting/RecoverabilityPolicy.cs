@@ -57,6 +57,30 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
         };
     }
 
+    /// <summary>Decides, after a give-up asked the vendor to cancel (<see cref="VendorGateway.AbandonAsync"/>), with the current time.</summary>
+    public RecoveryAction AfterAbandon(PostingOutcome abandoned, PaymentEntity payment, RecoveryAction.GiveUp giveUp) =>
+        AfterAbandon(abandoned, payment, giveUp, time.GetUtcNow(), options.Value, Random.Shared.NextDouble());
+
+    /// <summary>
+    /// A payment is given up only once nothing can charge it later: canceled (or never at the vendor) → give up;
+    /// the vendor unavailable for the cancel → try the cancel again later (backoff as usual, whatever the age);
+    /// the vendor answered something final instead (it succeeded meanwhile) → record that.
+    /// </summary>
+    public static RecoveryAction AfterAbandon(PostingOutcome abandoned, PaymentEntity payment, RecoveryAction.GiveUp giveUp, DateTimeOffset now, PostingOptions options, double random01)
+    {
+        ArgumentNullException.ThrowIfNull(abandoned);
+        ArgumentNullException.ThrowIfNull(payment);
+        ArgumentNullException.ThrowIfNull(giveUp);
+        ArgumentNullException.ThrowIfNull(options);
+        return abandoned switch
+        {
+            PostingOutcome.Failed => giveUp,
+            PostingOutcome.Posted or PostingOutcome.Declined or PostingOutcome.ActionRequired => Decide(abandoned, payment, now, options, random01),
+            _ => Later(now, RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01),
+                $"giving up once its PaymentIntent is canceled; the cancel must wait: {ReasonOf(abandoned)}"),
+        };
+    }
+
     /// <summary>The give-up clock starts at acceptance and again at each replay.</summary>
     private static DateTimeOffset ClockStart(PaymentEntity payment) => payment.ReplayedAt ?? payment.AcceptedAt;
 

@@ -48,7 +48,11 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>A client that sends the function key.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>
+    /// Starts a system. Stripe's webhooks reach it only with <paramref name="webhooks"/>: a scenario that claims what
+    /// the poster itself recorded must not pass because a webhook finished the payment for it.
+    /// </summary>
+    public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null, bool webhooks = false)
     {
         var emulator = await StripeEmulatorServer.StartAsync();
         var prefix = TestStorage.NewPrefix();
@@ -60,6 +64,7 @@ public sealed class TestSystem : IAsyncDisposable
             ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
             ["Stripe:RetryBaseDelay"] = "00:00:00.010",
             ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
+            ["Stripe:ReturnUrl"] = "https://pay.example.test/payments/return",
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = prefix,
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
@@ -83,7 +88,7 @@ public sealed class TestSystem : IAsyncDisposable
         try
         {
             var host = await LocalFunctionsHost.StartAsync([], settings);
-            emulator.State.WebhookUrl = new Uri(host.BaseUrl, "api/webhooks/stripe");
+            emulator.State.WebhookUrl = webhooks ? new Uri(host.BaseUrl, "api/webhooks/stripe") : null;
             return new TestSystem(host, emulator, prefix, azurite.ConnectionString);
         }
         catch

@@ -30,7 +30,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
         var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), status: PaymentStatus.Posting, updatedAgo: TimeSpan.FromMinutes(1));
         // The crashed attempt created an intent whose id never reached the row, and Stripe has forgotten its key since.
         var created = await system.StripeIntents.CreateAsync(
-            new PaymentIntentCreateOptions { Amount = row.Amount, Currency = row.Currency, PaymentMethod = row.PaymentMethodId, Metadata = new() { ["payment_id"] = row.PaymentId } },
+            new PaymentIntentCreateOptions { Amount = row.Amount, Currency = row.Currency, PaymentMethod = row.PaymentMethodId, AllowedPaymentMethodTypes = ["card"], Metadata = new() { ["payment_id"] = row.PaymentId } },
             new RequestOptions { IdempotencyKey = "unrelated-to-our-key" });
 
         var posted = await system.WaitForStatusAsync(row.PaymentId, "posted", TimeSpan.FromSeconds(30));
@@ -46,7 +46,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
         await using var system = await TestSystem.StartAsync(azurite);
         var key = Guid.NewGuid().ToString();
         var paymentId = PaymentId.FromIdempotencyKey(key);
-        var intent = await system.StripeIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 45600, Currency = "usd", PaymentMethod = "pm_card_visa", Metadata = new() { ["payment_id"] = paymentId } });
+        var intent = await system.StripeIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 45600, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"], Metadata = new() { ["payment_id"] = paymentId } });
         await system.StripeIntents.ConfirmAsync(intent.Id);
 
         await system.InsertRowAsync(key, status: PaymentStatus.Posting, updatedAgo: TimeSpan.FromMinutes(1), vendorReference: intent.Id);

@@ -98,7 +98,7 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
     [Fact]
     public async Task When_the_member_authenticates_Should_receive_the_signed_webhook_and_move_action_required_to_posted()
     {
-        await using var system = await TestSystem.StartAsync(azurite);
+        await using var system = await TestSystem.StartAsync(azurite, webhooks: true);
         var (paymentId, _) = await ActionRequiredPaymentAsync(system);
         var nextActionUrl = (await system.GetPaymentAsync(paymentId)).GetProperty("nextActionUrl").GetString()!;
 

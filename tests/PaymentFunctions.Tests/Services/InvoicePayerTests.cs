@@ -8,7 +8,7 @@ namespace PaymentFunctions.Tests.Services;
 public sealed class InvoicePayerTests(AzuriteFixture azurite)
 {
     private static Task<PostingOutcome> PostAsync(CoreServices core, PaymentIntake.Payments.PaymentEntity check) =>
-        core.Get<InvoicePayer>().PostAsync(check, _ => Task.CompletedTask, CancellationToken.None);
+        core.Get<InvoicePayer>().PostAsync(check, () => Task.CompletedTask, CancellationToken.None);
 
     [Fact]
     public async Task PostAsync_CheckInAnotherCurrency_FailsAndLeavesTheInvoiceOpen()

@@ -15,14 +15,14 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     private readonly InvoiceService _invoices = new(stripe);
 
     /// <summary>Takes the check as far as the vendor allows and classifies where it ended.</summary>
-    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        ArgumentNullException.ThrowIfNull(rememberReference);
-        return await pipeline.AttemptAsync(ct => StepAsync(payment, rememberReference, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(save);
+        return await pipeline.AttemptAsync(ct => StepAsync(payment, save, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
+    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {
         var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Check payment {payment.PaymentId} has no invoice id.");
         var invoice = await pipeline.CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,8 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
 
         if (payment.VendorReference is null)
         {
-            await rememberReference(invoice.Id).ConfigureAwait(false);
+            payment.VendorReference = invoice.Id;
+            await save().ConfigureAwait(false);
         }
 
         var metadata = new InvoiceUpdateOptions
@@ -52,14 +53,21 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
                 ["accepted_at"] = payment.AcceptedAt.ToString("O", CultureInfo.InvariantCulture),
             },
         };
-        await pipeline.CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-metadata" }, ct), cancellationToken).ConfigureAwait(false);
+        await pipeline.CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, Key(payment, "metadata"), ct), cancellationToken).ConfigureAwait(false);
         invoice = await pipeline.CallAsync(
-            ct => _invoices.PayAsync(invoiceId, new InvoicePayOptions { PaidOutOfBand = true }, new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-pay" }, ct),
+            ct => _invoices.PayAsync(invoiceId, new InvoicePayOptions { PaidOutOfBand = true }, Key(payment, "pay"), ct),
             cancellationToken).ConfigureAwait(false);
         return invoice.Status == "paid"
             ? new PostingOutcome.Posted(invoice.Id)
             : new PostingOutcome.RetryLater($"Invoice {invoice.Id} is still {invoice.Status} after paying it.");
     }
+
+    /// <summary>
+    /// Both steps are safe to repeat (the invoice is read first and its metadata names our payment), so each attempt
+    /// has its own key: a 500 Stripe saved under one attempt's key does not answer the next.
+    /// </summary>
+    private static RequestOptions Key(PaymentEntity payment, string step) =>
+        new() { IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"{payment.PaymentId}-{step}-{payment.Attempts}") };
 
     /// <summary>Why the check must not be recorded against this invoice, or null.</summary>
     internal static string? Refusal(Invoice invoice, PaymentEntity payment) => invoice.Status switch

@@ -1,43 +1,73 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
 using Stripe;
 
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// Posts a payment to Stripe: create the PaymentIntent (idempotent), remember its id, then confirm it by id.
-/// A later attempt reads the intent first and acts on its status, so a lost answer never leads to a second charge,
-/// even after Stripe has forgotten the idempotency key. Every call goes through the one resilience pipeline.
+/// Posts a card payment to Stripe in the shape Stripe accepts for a server-side confirmation of a card the front end
+/// collected: the PaymentIntent allows only <c>card</c>, so no redirect-based method and no <c>return_url</c> is
+/// required; <c>Stripe:ReturnUrl</c>, when set, goes with the confirm so 3-D Secure answers with a
+/// redirect the member can open. Create (idempotent), remember the intent's id, confirm it by id. A later attempt reads
+/// the intent first and acts on its status, so a lost answer never leads to a second charge, even after Stripe has
+/// forgotten the idempotency keys. Every call goes through the one resilience pipeline. Why each step is exactly once:
+/// docs/exactly-once.md.
 /// </summary>
-public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
+public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, IOptions<StripeOptions> options)
 {
+    private static readonly string[] Live = ["requires_payment_method", "requires_confirmation", "requires_action", "processing"];
     private readonly PaymentIntentService _intents = new(stripe);
 
     /// <summary>
-    /// Takes the payment as far as the vendor allows and classifies where it ended.
-    /// <paramref name="rememberReference"/> is awaited as soon as the vendor named the intent.
+    /// Takes the payment as far as the vendor allows and classifies where it ended. The vendor sets the intent's id
+    /// and the create key's generation on <paramref name="payment"/> and awaits <paramref name="save"/> to store them.
     /// </summary>
-    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        ArgumentNullException.ThrowIfNull(rememberReference);
-        return await pipeline.AttemptAsync(ct => StepAsync(payment, rememberReference, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(save);
+        return await pipeline.AttemptAsync(ct => StepAsync(payment, save, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One step: learn where the intent stands (create it, or read it), then confirm it if it needs that.</summary>
-    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<string, Task> rememberReference, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the payment's intent so nothing can confirm it after we gave up (<c>cancellation_reason=abandoned</c>).
+    /// <see cref="PostingOutcome.Failed"/> when it is canceled (or none was ever named); another outcome when Stripe
+    /// says otherwise (it succeeded meanwhile: posted; unavailable: retry the cancel later).
+    /// </summary>
+    public async Task<PostingOutcome> AbandonAsync(PaymentEntity payment, CancellationToken cancellationToken)
     {
-        PaymentIntent intent;
-        if (payment.VendorReference is null)
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.VendorReference is not { } reference)
         {
-            intent = await pipeline.CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), Idempotent(payment, "create"), ct), cancellationToken).ConfigureAwait(false);
-            await rememberReference(intent.Id).ConfigureAwait(false);
+            return new PostingOutcome.Failed("no PaymentIntent was named for it");
         }
-        else
-        {
-            var reference = payment.VendorReference;
-            intent = await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        }
+
+        return await pipeline.AttemptAsync(
+            async ct =>
+            {
+                var intent = await pipeline.CallAsync(c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false);
+                if (Live.Contains(intent.Status))
+                {
+                    var cancel = new PaymentIntentCancelOptions { CancellationReason = "abandoned" };
+                    intent = await pipeline.CallAsync(c => _intents.CancelAsync(reference, cancel, Key(payment, "cancel"), c), ct).ConfigureAwait(false);
+                }
+
+                return intent.Status == "canceled"
+                    ? new PostingOutcome.Failed($"its PaymentIntent {intent.Id} is canceled")
+                    : VendorAnswerClassifier.ForIntent(intent);
+            },
+            () => payment.VendorReference,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One step: learn where the intent stands (read it, find it, or create it), then confirm it if it needs that.</summary>
+    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    {
+        var intent = payment.VendorReference is { } reference
+            ? await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
+            : await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
 
         var outcome = VendorAnswerClassifier.ForIntent(intent);
         if (outcome is not PostingOutcome.ConfirmNeeded)
@@ -45,17 +75,58 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
             return outcome;
         }
 
-        var confirm = new PaymentIntentConfirmOptions { PaymentMethod = payment.PaymentMethodId };
+        // Confirming is safe to repeat (an intent succeeds at most once), so each attempt has its own key: a 500 that
+        // Stripe saved under one attempt's key does not answer the next attempt.
+        var confirm = new PaymentIntentConfirmOptions { ReturnUrl = options.Value.ReturnUrl?.ToString() };
         var id = intent.Id;
-        intent = await pipeline.CallAsync(ct => _intents.ConfirmAsync(id, confirm, Idempotent(payment, "confirm"), ct), cancellationToken).ConfigureAwait(false);
+        intent = await pipeline.CallAsync(ct => _intents.ConfirmAsync(id, confirm, Key(payment, "confirm", payment.Attempts), ct), cancellationToken).ConfigureAwait(false);
         outcome = VendorAnswerClassifier.ForIntent(intent);
         return outcome is PostingOutcome.ConfirmNeeded
             ? new PostingOutcome.RetryLater($"The PaymentIntent {intent.Id} is still {intent.Status} after confirming.")
             : outcome;
     }
 
-    private static RequestOptions Idempotent(PaymentEntity payment, string step) =>
-        new() { IdempotencyKey = $"{payment.PaymentId}-{step}" };
+    private async Task<PaymentIntent> FindOrCreateAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    {
+        // A create answered 500 may or may not have made an intent: look for one before creating under a new key.
+        var intent = payment.CreateKeyGeneration > 0 ? await FindEarlierAsync(payment, cancellationToken).ConfigureAwait(false) : null;
+        if (intent is null)
+        {
+            try
+            {
+                intent = await pipeline.CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), CreateKey(payment), ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (StripeException ex) when ((int)ex.HttpStatusCode >= 500)
+            {
+                // Stripe saved this 500 under the key and would replay it for a day: the next try uses the next key.
+                // Other failures (timeouts, lost answers, 429, 409) keep the key: repeating it returns what Stripe did.
+                payment.CreateKeyGeneration++;
+                await save().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        payment.VendorReference = intent.Id;
+        await save().ConfigureAwait(false);
+        return intent;
+    }
+
+    /// <summary>The intent an earlier create made for the payment, found by its metadata; the best one if several.</summary>
+    private async Task<PaymentIntent?> FindEarlierAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    {
+        var search = new PaymentIntentSearchOptions { Query = $"metadata['payment_id']:'{payment.PaymentId}'" };
+        var found = await pipeline.CallAsync(ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        return found.Data
+            .Where(pi => pi.Status != "canceled")
+            .OrderBy(pi => pi.Status switch { "succeeded" => 0, "processing" => 1, "requires_action" => 2, "requires_confirmation" => 3, _ => 4 })
+            .FirstOrDefault();
+    }
+
+    private static RequestOptions CreateKey(PaymentEntity payment) =>
+        payment.CreateKeyGeneration == 0 ? Key(payment, "create") : Key(payment, "create", payment.CreateKeyGeneration);
+
+    private static RequestOptions Key(PaymentEntity payment, string step, int? number = null) =>
+        new() { IdempotencyKey = number is { } n ? string.Create(CultureInfo.InvariantCulture, $"{payment.PaymentId}-{step}-{n}") : $"{payment.PaymentId}-{step}" };
 
     private static PaymentIntentCreateOptions CreateOptions(PaymentEntity payment)
     {
@@ -74,6 +145,11 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline)
         {
             Amount = payment.Amount,
             Currency = payment.Currency,
+            // A card collected by the front end and confirmed by the server: only card, so no redirect-based method and
+            // no return_url is needed. On the API version Stripe.net 53.1.0 pins (2026-10-28.endive) the explicit list is
+            // allowed_payment_method_types: payment_method_types is refused since 2026-09-30.endive
+            // (docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-intents-and-setup-intents).
+            AllowedPaymentMethodTypes = ["card"],
             PaymentMethod = payment.PaymentMethodId,
             Description = payment.Description,
             Metadata = metadata,
