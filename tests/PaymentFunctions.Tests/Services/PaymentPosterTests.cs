@@ -126,4 +126,53 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
         var poisoned = Assert.Single((await new QueueClient(core.Storage, core.Prefix + QueueNames.PaymentsPoison, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).ReceiveMessagesAsync(1)).Value);
         Assert.Equal(new PaymentMessage(row.PaymentId) { Reason = PoisonReasons.VendorUnavailable }, PaymentMessage.Parse(poisoned.MessageText));
     }
+
+    private static async Task<PaymentEntity> WithIntentAsync(CoreServices core, DateTimeOffset acceptedAt)
+    {
+        var row = Rows.Card(acceptedAt: acceptedAt);
+        var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", httpClient: new Stripe.SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));
+        var intent = await intents.CreateAsync(new Stripe.PaymentIntentCreateOptions
+        {
+            Amount = row.Amount,
+            Currency = row.Currency,
+            PaymentMethod = row.PaymentMethodId,
+            AllowedPaymentMethodTypes = ["card"],
+            Metadata = new() { ["payment_id"] = row.PaymentId },
+        });
+        row.VendorReference = intent.Id;
+        row.Attempts = 3;
+        return await core.InsertAsync(row);
+    }
+
+    [Fact]
+    public async Task PostAsync_GivingUpOnAPaymentWithAnIntent_CancelsTheIntentFirst()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var row = await WithIntentAsync(core, DateTimeOffset.UtcNow.AddDays(-4));
+        core.Emulator.State.SetFault(FaultMode.ServerError, pathEndsWith: "/confirm");
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        Assert.Equal(PaymentStatus.Failed, (await core.ReadAsync(row.PaymentId)).Status);
+        var intent = core.Emulator.State.FindPaymentIntent(row.VendorReference!)!;
+        Assert.Equal(("canceled", "abandoned"), (intent.Status, intent.CancellationReason));
+        Assert.Equal(1, await core.QueueDepthAsync(QueueNames.PaymentsPoison));
+    }
+
+    [Fact]
+    public async Task PostAsync_GivingUpWhileTheVendorCannotCancel_WaitsAndStaysAccepted()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var row = await WithIntentAsync(core, DateTimeOffset.UtcNow.AddDays(-4));
+        core.Emulator.State.SetFault(FaultMode.ServerError);
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var waiting = await core.ReadAsync(row.PaymentId);
+        Assert.Equal(PaymentStatus.Accepted, waiting.Status);
+        Assert.StartsWith("giving up once its PaymentIntent is canceled", waiting.LastError, StringComparison.Ordinal);
+        Assert.NotNull(waiting.NextAttemptAt);
+        Assert.Equal("requires_confirmation", core.Emulator.State.FindPaymentIntent(row.VendorReference!)!.Status);
+        Assert.Equal(0, await core.QueueDepthAsync(QueueNames.PaymentsPoison));
+    }
 }

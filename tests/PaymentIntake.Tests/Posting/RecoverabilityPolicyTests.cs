@@ -100,4 +100,24 @@ public sealed class RecoverabilityPolicyTests
     [Fact]
     public void Decide_ConfirmNeeded_IsABugNotAResult() =>
         Assert.Throws<InvalidOperationException>(() => RecoverabilityPolicy.Decide(new PostingOutcome.ConfirmNeeded("pi_1"), Payment(TimeSpan.Zero), Now, Options, 0.5));
+
+    private static readonly RecoveryAction.GiveUp GivingUp = new("vendor_unavailable: gave up");
+
+    [Fact]
+    public void AfterAbandon_Canceled_GivesUp() =>
+        Assert.Same(GivingUp, RecoverabilityPolicy.AfterAbandon(new PostingOutcome.Failed("canceled"), Payment(TimeSpan.FromDays(4)), GivingUp, Now, Options, 0.5));
+
+    [Fact]
+    public void AfterAbandon_VendorUnavailable_RetriesTheCancelLaterWhateverTheAge()
+    {
+        var action = RecoverabilityPolicy.AfterAbandon(new PostingOutcome.RetryLater("500"), Payment(TimeSpan.FromDays(10), attempts: 1), GivingUp, Now, Options, 0.0);
+
+        var later = Assert.IsType<RecoveryAction.RetryLater>(action);
+        Assert.Equal(TimeSpan.FromSeconds(15), later.Delay);
+        Assert.StartsWith("giving up once its PaymentIntent is canceled", later.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AfterAbandon_IntentSucceededMeanwhile_RecordsPosted() =>
+        Assert.Equal(PaymentStatus.Posted, Assert.IsType<RecoveryAction.Record>(RecoverabilityPolicy.AfterAbandon(new PostingOutcome.Posted("pi_1"), Payment(TimeSpan.FromDays(4)), GivingUp, Now, Options, 0.5)).Status);
 }
