@@ -157,7 +157,7 @@ internal static partial class PaymentIntentLogic
                 pi.Status = "requires_payment_method";
                 pi.LastPaymentError = decline;
                 WebhookSender.Publish(state, "payment_intent.payment_failed", pi);
-                return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, "payment_method", decline.DeclineCode, StripeJson.PaymentIntent(pi)));
+                return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, param: null, decline.DeclineCode, StripeJson.PaymentIntent(pi)));
             }
 
             // docs.stripe.com/payments/3d-secure: with a return_url the next action is a redirect the member can open;
