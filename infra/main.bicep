@@ -17,6 +17,9 @@ param stripeApiKey string
 @description('Signing secret of the Stripe webhook endpoint (whsec_…).')
 param stripeWebhookSecret string
 
+@description('Where Stripe sends members back after 3-D Secure (Stripe:ReturnUrl, absolute https URL); empty: 3-D Secure needs Stripe.js in the front end.')
+param stripeReturnUrl string = ''
+
 @description('Most instances of the app. Instances × postingRatePerSecond must stay under Stripe\'s 100 requests/s live limit (keep ≤ 90).')
 @minValue(1)
 @maxValue(40)
@@ -52,6 +55,7 @@ module app 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     stripeApiKey: stripeApiKey
     stripeWebhookSecret: stripeWebhookSecret
+    stripeReturnUrl: stripeReturnUrl
     maximumInstanceCount: maximumInstanceCount
     // Refuse a combination that could exceed Stripe's limit: fall back to a safe per-instance rate.
     postingRatePerSecond: rateIsSafe ? postingRatePerSecond : 90 / maximumInstanceCount

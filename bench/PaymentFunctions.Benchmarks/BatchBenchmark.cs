@@ -26,11 +26,12 @@ internal static class BatchBenchmark
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var emulator = await StripeEmulatorServer.StartAsync();
+        var received = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); // within Batches:MaxReceivedAge
         var csv = new StringBuilder("member_id,invoice_id,amount,check_number,received_date,payer_name\n");
         for (var i = 1; i <= lines; i++)
         {
             emulator.State.SeedInvoice($"in_bench{i}", 45600);
-            csv.Append(CultureInfo.InvariantCulture, $"M-{i},in_bench{i},456.00,{i},2013-12-22,\"Payer {i}, Esq.\"\n");
+            csv.Append(CultureInfo.InvariantCulture, $"M-{i},in_bench{i},456.00,{i},{received},\"Payer {i}, Esq.\"\n");
         }
 
         var content = Encoding.UTF8.GetBytes(csv.ToString());

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<PaymentIntakeOptions>().Bind(configuration.GetSection(PaymentIntakeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PostingOptions>().Bind(configuration.GetSection(PostingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchOptions>().Bind(configuration.GetSection(BatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionSetting] ?? "")

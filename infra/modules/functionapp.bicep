@@ -6,6 +6,7 @@ param appInsightsConnectionString string
 param stripeApiKey string
 @secure()
 param stripeWebhookSecret string
+param stripeReturnUrl string
 param maximumInstanceCount int
 param postingRatePerSecond int
 
@@ -51,6 +52,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'Stripe__ApiKey', value: stripeApiKey }
         { name: 'Stripe__WebhookSecret', value: stripeWebhookSecret }
+        { name: 'Stripe__ReturnUrl', value: stripeReturnUrl }
         { name: 'Posting__RatePerSecond', value: string(postingRatePerSecond) }
       ]
     }

@@ -91,6 +91,8 @@ internal static class InvoiceLogic
         {
             if (invoice.Status is not ("open" or "uncollectible"))
             {
+                // docs.stripe.com/invoicing/overview#invoice-statuses: only open and uncollectible invoices can be paid;
+                // a draft must be finalized first, paid and void are final.
                 return new(400, StripeJson.Error(
                     "invalid_request_error",
                     string.Create(CultureInfo.InvariantCulture, $"You cannot pay this invoice because it has a status of {invoice.Status}."),

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Intake;
 using PaymentIntake.Payments;
 
@@ -18,6 +20,7 @@ namespace PaymentIntake.Batches;
 public sealed partial class BatchService(
     BatchStore store,
     PaymentIntakeService intake,
+    IOptions<BatchOptions> options,
     TimeProvider time,
     ILogger<BatchService> logger)
 {
@@ -82,7 +85,8 @@ public sealed partial class BatchService(
         try
         {
             using var reader = new StreamReader(await raw.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            (accepted, rejected) = CheckLineParser.Parse(reader, DateOnly.FromDateTime(now.UtcDateTime));
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((now - options.Value.MaxReceivedAge).UtcDateTime));
         }
         catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or CsvHelper.CsvHelperException)
         {

@@ -29,7 +29,7 @@ public static partial class CheckLineParser
     };
 
     /// <summary>Reads every line; throws <see cref="BatchFormatException"/> or <see cref="BatchTooLargeException"/> for the whole file.</summary>
-    public static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(TextReader reader, DateOnly today)
+    public static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(TextReader reader, DateOnly today, DateOnly oldest)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -75,7 +75,7 @@ public static partial class CheckLineParser
 
             string? Field(string name) => columns.TryGetValue(name, out var i) && csv.TryGetField<string>(i, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
             var reasons = new List<string>();
-            var (check, lineReasons) = Validate(line, Field, today);
+            var (check, lineReasons) = Validate(line, Field, today, oldest);
             reasons.AddRange(lineReasons);
             if (check is not null)
             {
@@ -102,7 +102,7 @@ public static partial class CheckLineParser
         return (accepted, rejected);
     }
 
-    private static (CheckLine? Check, List<string> Reasons) Validate(int line, Func<string, string?> field, DateOnly today)
+    private static (CheckLine? Check, List<string> Reasons) Validate(int line, Func<string, string?> field, DateOnly today, DateOnly oldest)
     {
         var reasons = new List<string>();
         var memberId = field("memberid");
@@ -156,6 +156,10 @@ public static partial class CheckLineParser
         else if (receivedDate > today.AddDays(1))
         {
             reasons.Add($"received_date {receivedDate:yyyy-MM-dd} is in the future");
+        }
+        else if (receivedDate < oldest)
+        {
+            reasons.Add($"received_date {receivedDate:yyyy-MM-dd} is older than the oldest accepted date {oldest:yyyy-MM-dd} (Batches:MaxReceivedAge)");
         }
 
         var payer = field("payername");

@@ -47,6 +47,18 @@ public static class VendorAnswerClassifier
         };
     }
 
+    /// <summary>
+    /// Stripe's answers to a request the integration built wrongly (docs.stripe.com/error-codes): parameters unknown,
+    /// missing or malformed, a parameter the API version no longer takes, a key reused with other parameters, or a
+    /// confirm that needs a <c>return_url</c>.
+    /// </summary>
+    public static bool IsIntegrationError(StripeError? error) =>
+        error is not null
+        && (error.Code is "parameter_unknown" or "parameter_missing" or "parameter_invalid_integer" or "parameter_invalid_empty"
+                or "parameter_invalid_string_blank" or "parameter_invalid_string_empty" or "payment_method_types_no_longer_supported"
+            || error.Type == "idempotency_error"
+            || (error.Type == "invalid_request_error" && error.Param == "return_url"));
+
     /// <summary>True if the failure is worth an immediate retry within the same attempt (Polly's predicate).</summary>
     public static bool IsTransient(Exception exception) =>
         ForException(exception, vendorReference: null) is PostingOutcome.RetryLater;
@@ -82,6 +94,13 @@ public static class VendorAnswerClassifier
         {
             // The intent moved on (e.g. a confirm whose answer was lost already succeeded): the next attempt reads it.
             return new PostingOutcome.RetryLater($"The PaymentIntent changed state at the vendor: {error.Message ?? ex.Message}");
+        }
+
+        if (status == 400 && IsIntegrationError(error))
+        {
+            // Our request is wrong, not the payment: a bug. The host retries and poisons it with the reason, so
+            // operations see it at once and replay it after the fix, instead of the payment silently failing.
+            return null;
         }
 
         if (status is 400 or 404)

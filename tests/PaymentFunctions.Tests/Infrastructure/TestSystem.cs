@@ -65,6 +65,8 @@ public sealed class TestSystem : IAsyncDisposable
             ["Stripe:RetryBaseDelay"] = "00:00:00.010",
             ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
             ["Stripe:ReturnUrl"] = "https://pay.example.test/payments/return",
+            // The lockbox files under Batches/ carry fixed dates from 2013; the default window (90 days) has its own tests.
+            ["Batches:MaxReceivedAge"] = "36500.00:00:00",
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = prefix,
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
@@ -150,21 +152,11 @@ public sealed class TestSystem : IAsyncDisposable
     {
         var now = DateTimeOffset.UtcNow;
         var updated = now - (updatedAgo ?? TimeSpan.Zero);
-        var row = new PaymentEntity
-        {
-            PartitionKey = PaymentId.FromIdempotencyKey(idempotencyKey),
-            MemberId = "M-1001",
-            Amount = 45600,
-            Currency = "usd",
-            PaymentMethodId = "pm_card_visa",
-            RequestHash = "test",
-            Status = status,
-            AcceptedAt = updated,
-            UpdatedAt = updated,
-            Attempts = status == PaymentStatus.Accepted && nextAttemptIn is null ? 0 : 1,
-            VendorReference = vendorReference,
-            NextAttemptAt = nextAttemptIn is { } next ? now + next : null,
-        };
+        var row = Services.Rows.Card(acceptedAt: updated, status: status);
+        row.PartitionKey = PaymentId.FromIdempotencyKey(idempotencyKey);
+        row.Attempts = status == PaymentStatus.Accepted && nextAttemptIn is null ? 0 : 1;
+        row.VendorReference = vendorReference;
+        row.NextAttemptAt = nextAttemptIn is { } next ? now + next : null;
         Assert.True(await Service<PaymentStore>().TryInsertAsync(row, CancellationToken.None));
         await Service<PaymentsDueIndex>().AddAsync(row.PaymentId, dueAgo is { } ago ? now - ago : updated + TimeSpan.FromSeconds(2), CancellationToken.None);
         return row;

@@ -21,18 +21,6 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
         return (paymentId, poisoned);
     }
 
-    /// <summary>The audit entries since <paramref name="since"/>: the audit is partitioned by UTC day, and a test may run across midnight.</summary>
-    private static async Task<List<AuditEntry>> AuditSinceAsync(TestSystem system, DateTimeOffset since)
-    {
-        var entries = new List<AuditEntry>();
-        for (var day = since.UtcDateTime.Date; day <= DateTime.UtcNow.Date; day = day.AddDays(1))
-        {
-            entries.AddRange(await system.Service<AuditLog>().ListAsync(new DateTimeOffset(day, TimeSpan.Zero), CancellationToken.None));
-        }
-
-        return entries;
-    }
-
     private static Dictionary<string, string?> GivesUpFast => new() { ["Posting:MaxPostingAge"] = "00:00:02" };
 
     [Fact]
@@ -77,7 +65,7 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
         var skipped = Assert.Single((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("skipped").EnumerateArray());
         Assert.Equal(id, skipped.GetProperty("id").GetString());
 
-        var audit = await AuditSinceAsync(system, started);
+        var audit = await AuditReader.SinceAsync(system.Service<AuditLog>(), started);
         Assert.Equal(3, audit.Count);
         Assert.All(audit, entry => Assert.Equal("master", entry.Who));
         Assert.Contains(audit, entry => entry.Action == "poison.replay.dry_run" && entry.Count == 1);

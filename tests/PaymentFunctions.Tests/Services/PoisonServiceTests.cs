@@ -84,19 +84,7 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         Assert.Equal(PaymentStatus.Failed, (await core.ReadAsync(row.PaymentId)).Status);
         Assert.NotNull(await poison.GetAsync(record.Id, CancellationToken.None));
         Assert.Equal(0, await core.QueueDepthAsync(QueueNames.Payments));
-        var audit = await AuditSince(core, before);
+        var audit = await AuditReader.SinceAsync(core.Get<AuditLog>(), before);
         Assert.Equal(("ops", "poison.replay.dry_run", 1), (audit.Single().Who, audit.Single().Action, audit.Single().Count));
-    }
-
-    /// <summary>The audit entries since <paramref name="since"/>, across a change of UTC day.</summary>
-    internal static async Task<List<AuditEntry>> AuditSince(CoreServices core, DateTimeOffset since)
-    {
-        var entries = new List<AuditEntry>();
-        for (var day = since.UtcDateTime.Date; day <= DateTime.UtcNow.Date; day = day.AddDays(1))
-        {
-            entries.AddRange(await core.Get<AuditLog>().ListAsync(new DateTimeOffset(day, TimeSpan.Zero), CancellationToken.None));
-        }
-
-        return entries;
     }
 }

@@ -5,10 +5,11 @@ namespace PaymentIntake.Tests;
 public sealed class CheckLineParserTests
 {
     private static readonly DateOnly Today = new(2026, 11, 29);
+    private static readonly DateOnly Oldest = Today.AddDays(-90);
     private const string Header = "member_id,invoice_id,amount,check_number,received_date,payer_name,currency";
 
     private static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(string text) =>
-        CheckLineParser.Parse(new StringReader(text), Today);
+        CheckLineParser.Parse(new StringReader(text), Today, Oldest);
 
     private static IReadOnlyList<string> ReasonsFor(string line)
     {
@@ -70,8 +71,14 @@ public sealed class CheckLineParserTests
     [InlineData("M-1,in_1,1.00,1,22.12.2026,,", "received_date \"22.12.2026\" is not a date like 2013-12-22 or 12/22/2013")]
     [InlineData("M-1,in_1,1.00,1,2026-12-01,,", "received_date 2026-12-01 is in the future")]
     [InlineData("M-1,in_1,1.00,1,2026-11-01,,xyz", "currency \"xyz\" is not a known ISO 4217 code")]
+    [InlineData("M-1,in_1,1.00,1,2013-12-22,,", "received_date 2013-12-22 is older than the oldest accepted date 2026-08-31 (Batches:MaxReceivedAge)")]
+    [InlineData("M-1,in_1,1.00,1,2026-08-30,,", "received_date 2026-08-30 is older than the oldest accepted date 2026-08-31 (Batches:MaxReceivedAge)")]
     public void Parse_BadField_RejectsTheLineWithTheReason(string line, string reason) =>
         Assert.Contains(reason, ReasonsFor(line));
+
+    [Fact]
+    public void Parse_ReceivedOnTheOldestAcceptedDay_IsAccepted() =>
+        Assert.Single(Parse(Header + "\nM-1,in_1,1.00,1,2026-08-31,,\n").Accepted);
 
     [Fact]
     public void Parse_ReceivedTomorrow_IsAccepted_ForTimeZones()

@@ -8,7 +8,7 @@ namespace PaymentIntake.Tests;
 
 public sealed class VendorAnswerClassifierTests
 {
-    private static StripeException Stripe(HttpStatusCode status, string? type = null, string? code = null, string? declineCode = null, bool shouldRetry = false)
+    private static StripeException Stripe(HttpStatusCode status, string? type = null, string? code = null, string? declineCode = null, bool shouldRetry = false, string? param = null)
     {
         using var response = new HttpResponseMessage(status);
         if (shouldRetry)
@@ -16,7 +16,7 @@ public sealed class VendorAnswerClassifierTests
             response.Headers.Add("Stripe-Should-Retry", "true");
         }
 
-        return new StripeException(status, new StripeError { Type = type, Code = code, DeclineCode = declineCode, Message = "vendor says" }, "vendor says")
+        return new StripeException(status, new StripeError { Type = type, Code = code, DeclineCode = declineCode, Param = param, Message = "vendor says" }, "vendor says")
         {
             StripeResponse = new StripeResponse(status, response.Headers, "{}"),
         };
@@ -93,7 +93,6 @@ public sealed class VendorAnswerClassifierTests
 
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "invalid_request_error")]
-    [InlineData(HttpStatusCode.BadRequest, "idempotency_error")]
     [InlineData(HttpStatusCode.NotFound, "invalid_request_error")]
     public void ForException_InvalidRequest_IsFailed(HttpStatusCode status, string type) =>
         Assert.IsType<PostingOutcome.Failed>(VendorAnswerClassifier.ForException(Stripe(status, type, "resource_missing"), null));
@@ -138,4 +137,18 @@ public sealed class VendorAnswerClassifierTests
         Assert.False(VendorAnswerClassifier.IsTransient(Stripe(HttpStatusCode.PaymentRequired, "card_error")));
         Assert.False(VendorAnswerClassifier.IsTransient(new InvalidOperationException()));
     }
+
+    [Theory]
+    [InlineData("invalid_request_error", "parameter_unknown", null)]
+    [InlineData("invalid_request_error", "parameter_missing", null)]
+    [InlineData("invalid_request_error", "parameter_invalid_integer", null)]
+    [InlineData("invalid_request_error", "payment_method_types_no_longer_supported", null)]
+    [InlineData("invalid_request_error", null, "return_url")]
+    [InlineData("idempotency_error", null, null)]
+    public void ForException_OurRequestIsWrong_IsABugNotAFailedPayment(string type, string? code, string? param) =>
+        Assert.Null(VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.BadRequest, type, code, param: param), "pi_1"));
+
+    [Fact]
+    public void ForException_PaymentMethodReused_IsFailed() =>
+        Assert.IsType<PostingOutcome.Failed>(VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.BadRequest, "invalid_request_error", param: "payment_method"), null));
 }
