@@ -57,7 +57,7 @@ internal static class BatchBenchmark
         await using (var intakeHost = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>(settings) { ["LocalHost:QueuePump"] = "false", ["LocalHost:TimerTriggers"] = "false" }))
         {
             using var client = new HttpClient { BaseAddress = intakeHost.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
-            client.DefaultRequestHeaders.Add("x-functions-key", intakeHost.Keys.FunctionKey);
+            client.DefaultRequestHeaders.Add("x-functions-key", intakeHost.Keys.KeyOf("local-lockbox"));
             GC.Collect();
             using var process = Process.GetCurrentProcess();
             heapBefore = GC.GetTotalMemory(false);
@@ -143,7 +143,7 @@ internal static class BatchBenchmark
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(1, lines), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
         {
-            var id = PaymentId.FromIdempotencyKey($"check:M-{i}:{i}");
+            var id = PaymentId.Derive("test", $"check:M-{i}:{i}");
             var now = DateTimeOffset.UtcNow;
             await checks.AddEntityAsync(new TableEntity($"M-{i}", i.ToString(CultureInfo.InvariantCulture)) { ["PaymentId"] = id }, ct);
             await Task.WhenAll(

@@ -31,7 +31,7 @@ internal static class DrainBenchmark
         var metrics = host.App.Services.GetRequiredService<StorageMetrics>();
         var rows = new TableServiceClient(host.StorageConnectionString).GetTableClient(host.App.Services.GetRequiredService<StorageNames>().PaymentsTable);
         using var client = new HttpClient { BaseAddress = host.BaseUrl };
-        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
 
         emulator.SetFault(FaultMode.ServerError);
         var outageClock = Stopwatch.StartNew();

@@ -47,7 +47,7 @@ internal static class IntakeBenchmark
         await queue.CreateIfNotExistsAsync();
         async Task<bool> One(int i)
         {
-            var id = PaymentId.FromIdempotencyKey($"{prefix}-{i}");
+            var id = PaymentId.Derive("test", $"{prefix}-{i}");
             var now = DateTimeOffset.UtcNow;
             await table.AddEntityAsync(new PaymentEntity
             {
@@ -74,7 +74,7 @@ internal static class IntakeBenchmark
             ["Logging:LogLevel:Default"] = "Warning",
         });
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseUrl };
-        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+        client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
         var body = new { memberId = "M-1001", amount = 45600, currency = "usd", paymentMethodId = "pm_card_visa" };
         async Task<bool> One(int i)
         {

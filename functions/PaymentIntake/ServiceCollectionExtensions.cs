@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         // In the order of the flow: the payment and its state machine, the two hand-offs, intake, batches, posting,
         // reconciliation, webhooks, operations.
         services.AddSingleton<StorageNames>();
+        services.AddSingleton<PaymentIds>();
         services.AddSingleton<PaymentStore>();
         services.AddSingleton<StatusCounters>();
         services.AddSingleton<PaymentStateMachine>();

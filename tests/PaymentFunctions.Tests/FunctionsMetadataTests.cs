@@ -30,10 +30,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("StripeWebhook", "post", "webhooks/stripe", "Anonymous")]
     [InlineData("UploadBatch", "put", "batches/{batchId}", "Function")]
     [InlineData("GetBatch", "get", "batches/{batchId}", "Function")]
-    [InlineData("GetOpsStatus", "get", "ops/status", "Admin")]
-    [InlineData("ListPoison", "get", "ops/poison", "Admin")]
-    [InlineData("GetPoisonMessage", "get", "ops/poison/{messageId}", "Admin")]
-    [InlineData("ReplayPoison", "post", "ops/poison/replay", "Admin")]
+    [InlineData("GetOpsStatus", "get", "ops/status", "Function")]
+    [InlineData("ListPoison", "get", "ops/poison", "Function")]
+    [InlineData("GetPoisonMessage", "get", "ops/poison/{messageId}", "Function")]
+    [InlineData("ReplayPoison", "post", "ops/poison/replay", "Function")]
     public void Metadata_HttpTrigger_HasRouteMethodAndAuthLevel(string function, string method, string route, string authLevel)
     {
         var trigger = Trigger(function);

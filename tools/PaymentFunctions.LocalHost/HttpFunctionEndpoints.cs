@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
@@ -43,30 +42,36 @@ internal static class HttpFunctionEndpoints
     }
 
     /// <summary>
-    /// Azure's rule: anonymous routes need no key; function routes take a function key or the admin key; admin routes
-    /// only the admin key. Like the Functions host, it names the key used in the keyid claim of the caller.
+    /// Azure's rule for keys: anonymous routes need none; function routes take a caller's key or the admin (master)
+    /// key; admin routes only the admin key. Like the platform with App Service Authentication, the local host then
+    /// names the caller in <c>X-MS-CLIENT-PRINCIPAL</c>, dropping any such header the client sent.
     /// </summary>
-    private static bool IsAuthorized(HttpContext context, AuthorizationLevel level, LocalHostOptions keys)
+    private static bool IsAuthorized(HttpContext context, AuthorizationLevel level, LocalHostOptions options)
     {
+        context.Request.Headers.Remove(Http.CallerPrincipal.Header);
         if (level == AuthorizationLevel.Anonymous)
         {
             return true;
         }
 
         var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
-        var name = key switch
-        {
-            null or "" => null,
-            _ when key == keys.AdminKey => "master",
-            _ when key == keys.FunctionKey && level is AuthorizationLevel.Function or AuthorizationLevel.User => "default",
-            _ => null,
-        };
-        if (name is null)
+        if (string.IsNullOrEmpty(key))
         {
             return false;
         }
 
-        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(PaymentFunctions.Http.Caller.KeyIdClaim, name)], "WebJobsAuthLevel"));
+        if (key == options.AdminKey)
+        {
+            return true;
+        }
+
+        if (level is not (AuthorizationLevel.Function or AuthorizationLevel.User)
+            || options.Callers.FirstOrDefault(c => c.Value.Key == key) is not { Key: { } name } caller)
+        {
+            return false;
+        }
+
+        context.Request.Headers[Http.CallerPrincipal.Header] = new Http.CallerPrincipal(name, caller.Value.Roles.ToHashSet(StringComparer.Ordinal)).ToHeader();
         return true;
     }
 

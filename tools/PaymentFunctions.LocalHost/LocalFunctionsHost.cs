@@ -79,6 +79,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 builder.Configuration["Stripe:ReturnUrl"] ??= "http://127.0.0.1/payments/return";
             }
 
+            // Payment ids are HMACs with a secret; locally a fixed development secret (never use it in Azure).
+            builder.Configuration["PaymentIntake:IdSecret"] ??= "local-development-payment-id-secret-not-for-azure";
             var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
             var catalog = FunctionCatalog.From(typeof(CompositionRoot).Assembly);
             builder.Services.AddPaymentFunctions(builder.Configuration);
@@ -139,8 +141,12 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine($"PaymentFunctions local host listening on {BaseUrl}");
-        output.WriteLine($"  function key (x-functions-key): {Keys.FunctionKey}");
-        output.WriteLine($"  admin key:                      {Keys.AdminKey}");
+        foreach (var (name, caller) in Keys.Callers.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  key {caller.Key,-20} (x-functions-key) caller {name}, roles {string.Join(", ", caller.Roles)}");
+        }
+
+        output.WriteLine($"  admin (master) key {Keys.AdminKey}: passes key gates, carries no role");
         output.WriteLine(Emulator is null ? "  vendor: Stripe API as configured" : $"  vendor: in-process Stripe emulator at {Emulator.BaseUrl} (ledger: {Emulator.BaseUrl}_emulator/ledger)");
         output.WriteLine($"  try: curl -s {BaseUrl}api/health");
         output.WriteLine("Press Ctrl+C to stop.");

@@ -41,7 +41,7 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl)
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 response.Dispose();
-                throw new CliException(ExitCodes.Unauthorized, $"{baseUrl} refused the key ({(int)response.StatusCode}). Pass the admin key with --key or PAYMENTCTL_KEY.");
+                throw new CliException(ExitCodes.Unauthorized, $"{baseUrl} refused the key ({(int)response.StatusCode}). Pass a key whose caller has the operations role (for batches: lockbox) with --key or PAYMENTCTL_KEY.");
             }
 
             return response;

@@ -6,7 +6,7 @@ using PaymentIntake.Batches;
 
 namespace PaymentFunctions.Batches;
 
-/// <summary><c>GET /api/batches/{batchId}</c>: the batch report.</summary>
+/// <summary><c>GET /api/batches/{batchId}</c>: the batch report (lockbox, operations).</summary>
 public sealed class GetBatch(BatchService batches)
 {
     /// <summary>Runs the function.</summary>
@@ -14,8 +14,15 @@ public sealed class GetBatch(BatchService batches)
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Batch)] HttpRequest request,
         string batchId,
-        CancellationToken cancellationToken) =>
-        await batches.GetReportAsync(batchId, cancellationToken).ConfigureAwait(false) is { } report
+        CancellationToken cancellationToken)
+    {
+        if (Caller.Authorize(request, out var denied, Roles.Lockbox, Roles.Operations) is null)
+        {
+            return denied!;
+        }
+
+        return await batches.GetReportAsync(batchId, cancellationToken).ConfigureAwait(false) is { } report
             ? new OkObjectResult(report)
             : Problems.NotFound($"There is no finished batch {batchId}.");
+    }
 }

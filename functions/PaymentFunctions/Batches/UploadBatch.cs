@@ -17,12 +17,17 @@ public sealed class UploadBatch(BatchService batches)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Authorize(request, out var denied, Roles.Lockbox) is not { } caller)
+        {
+            return denied!;
+        }
+
         if (!(request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {
             return Problems.UnsupportedMediaType($"The body was sent as '{request.ContentType}'.");
         }
 
-        return await batches.UploadAsync(batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
+        return await batches.UploadAsync(caller.Name, batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
         {
             BatchUploadResult.Done { Created: true } done => new CreatedResult(Routes.BatchUrl(batchId), done.Report),
             BatchUploadResult.Done done => new OkObjectResult(done.Report),

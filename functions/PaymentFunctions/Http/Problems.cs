@@ -25,6 +25,14 @@ internal static class Problems
         Detail = $"Payment {paymentId} was accepted under this key with other values. Use a new key for a new payment.",
     });
 
+    public static ObjectResult Forbidden(string detail) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "forbidden",
+        Title = "The caller may not use this route.",
+        Status = StatusCodes.Status403Forbidden,
+        Detail = detail,
+    });
+
     public static ObjectResult NotFound(string what) => Result(new ProblemDetails
     {
         Type = TypeBase + "not-found",

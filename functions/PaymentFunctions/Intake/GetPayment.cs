@@ -16,7 +16,13 @@ public sealed class GetPayment(PaymentIntakeService intake)
         string paymentId,
         CancellationToken cancellationToken)
     {
-        var view = await intake.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        if (Caller.Authorize(request, out var denied, Roles.Intake, Roles.Operations) is not { } caller)
+        {
+            return denied!;
+        }
+
+        // Operations read any payment; an intake caller only those it submitted (others are "not found").
+        var view = await intake.GetAsync(paymentId, caller.Name, anyCaller: caller.Roles.Contains(Roles.Operations), cancellationToken).ConfigureAwait(false);
         return view is null ? Problems.NotFound($"There is no payment {paymentId}.") : new OkObjectResult(view);
     }
 }

@@ -16,9 +16,14 @@ public sealed class SubmitPayment(PaymentIntakeService intake)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Authorize(request, out var denied, Roles.Intake) is not { } caller)
+        {
+            return denied!;
+        }
+
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
-        var result = await intake.SubmitAsync(request.Headers["Idempotency-Key"].FirstOrDefault(), body.GetBuffer().AsMemory(0, (int)body.Length), cancellationToken).ConfigureAwait(false);
+        var result = await intake.SubmitAsync(caller.Name, request.Headers["Idempotency-Key"].FirstOrDefault(), body.GetBuffer().AsMemory(0, (int)body.Length), cancellationToken).ConfigureAwait(false);
         return result switch
         {
             IntakeResult.Accepted accepted => Accepted(accepted.Receipt with { StatusUrl = Routes.PaymentUrl(accepted.Receipt.PaymentId) }),

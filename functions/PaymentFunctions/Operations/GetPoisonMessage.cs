@@ -6,16 +6,23 @@ using PaymentIntake.Operations;
 
 namespace PaymentFunctions.Operations;
 
-/// <summary><c>GET /api/ops/poison/{messageId}</c>: one poisoned message with its failure (admin key).</summary>
+/// <summary><c>GET /api/ops/poison/{messageId}</c>: one poisoned message with its failure (operations).</summary>
 public sealed class GetPoisonMessage(PoisonService poison)
 {
     /// <summary>Runs the function.</summary>
     [Function(nameof(GetPoisonMessage))]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/poison/{messageId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "ops/poison/{messageId}")] HttpRequest request,
         string messageId,
-        CancellationToken cancellationToken) =>
-        await poison.GetAsync(messageId, cancellationToken).ConfigureAwait(false) is { } record
+        CancellationToken cancellationToken)
+    {
+        if (Caller.Authorize(request, out var denied, Roles.Operations) is null)
+        {
+            return denied!;
+        }
+
+        return await poison.GetAsync(messageId, cancellationToken).ConfigureAwait(false) is { } record
             ? new OkObjectResult(record)
             : Problems.NotFound($"There is no poisoned message {messageId}.");
+    }
 }

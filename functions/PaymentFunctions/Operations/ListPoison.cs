@@ -7,16 +7,21 @@ using PaymentIntake.Operations;
 
 namespace PaymentFunctions.Operations;
 
-/// <summary><c>GET /api/ops/poison?pageSize=50&amp;pageToken=…</c>: poisoned messages grouped by fingerprint, newest first (admin key).</summary>
+/// <summary><c>GET /api/ops/poison?pageSize=50&amp;pageToken=…</c>: poisoned messages grouped by fingerprint, newest first (operations).</summary>
 public sealed class ListPoison(PoisonService poison)
 {
     /// <summary>Runs the function.</summary>
     [Function(nameof(ListPoison))]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/poison")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "ops/poison")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Authorize(request, out var denied, Roles.Operations) is null)
+        {
+            return denied!;
+        }
+
         var pageSize = 50;
         if (request.Query["pageSize"].FirstOrDefault() is { } size
             && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 500))

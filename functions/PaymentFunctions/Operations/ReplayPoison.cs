@@ -9,7 +9,7 @@ namespace PaymentFunctions.Operations;
 
 /// <summary>
 /// <c>POST /api/ops/poison/replay</c> with <c>{"ids":[…]}</c>, <c>{"fingerprint":"fp_…"}</c> or <c>{"all":true}</c>,
-/// and optional <c>"dryRun":true</c>: put poisoned messages back on <c>payments</c> (admin key; audited).
+/// and optional <c>"dryRun":true</c>: put poisoned messages back on <c>payments</c> (operations; audited with the caller's name).
 /// </summary>
 public sealed class ReplayPoison(PoisonService poison)
 {
@@ -18,10 +18,15 @@ public sealed class ReplayPoison(PoisonService poison)
     /// <summary>Runs the function.</summary>
     [Function(nameof(ReplayPoison))]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/poison/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "ops/poison/replay")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Authorize(request, out var denied, Roles.Operations) is not { } caller)
+        {
+            return denied!;
+        }
+
         ReplayRequest? replay;
         try
         {
@@ -38,6 +43,6 @@ public sealed class ReplayPoison(PoisonService poison)
             return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["Select exactly one of: \"ids\" (a non-empty list), \"fingerprint\", or \"all\": true."] });
         }
 
-        return new OkObjectResult(await poison.ReplayAsync(replay!, Caller.KeyName(request), cancellationToken).ConfigureAwait(false));
+        return new OkObjectResult(await poison.ReplayAsync(replay!, caller.Name, cancellationToken).ConfigureAwait(false));
     }
 }

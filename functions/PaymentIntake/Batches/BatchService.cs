@@ -20,6 +20,7 @@ namespace PaymentIntake.Batches;
 public sealed partial class BatchService(
     BatchStore store,
     PaymentIntakeService intake,
+    PaymentIds ids,
     IOptions<BatchOptions> options,
     TimeProvider time,
     ILogger<BatchService> logger)
@@ -27,8 +28,8 @@ public sealed partial class BatchService(
     /// <summary>Largest batch file: 10 MiB.</summary>
     public const long MaxBytes = 10 * 1024 * 1024;
 
-    /// <summary>Uploads and processes a batch: <c>PUT /api/batches/{batchId}</c>.</summary>
-    public async Task<BatchUploadResult> UploadAsync(string batchId, Stream body, long? contentLength, CancellationToken cancellationToken)
+    /// <summary>Uploads and processes a batch from <paramref name="caller"/>: <c>PUT /api/batches/{batchId}</c>.</summary>
+    public async Task<BatchUploadResult> UploadAsync(string caller, string batchId, Stream body, long? contentLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (!BatchIdPattern().IsMatch(batchId ?? ""))
@@ -100,7 +101,8 @@ public sealed partial class BatchService(
         await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (check, ct) =>
         {
             // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
-            var row = NewRow(check, batchId!, acceptedAt: now, recordedAt: time.GetUtcNow());
+            var row = NewRow(ids.ForCheck(check.MemberId, check.CheckNumber), check, batchId!, acceptedAt: now, recordedAt: time.GetUtcNow());
+            row.SubmittedBy = caller;
             if (await store.ClaimCheckAsync(check.MemberId, check.CheckNumber, batchId!, check.Line, row.PaymentId, ct).ConfigureAwait(false) is { } earlier)
             {
                 duplicates.Add(new RejectedLine(check.Line, [$"check {check.CheckNumber} of member {check.MemberId} was already accepted in batch {earlier.BatchId} (line {earlier.Line})"]));
@@ -123,10 +125,8 @@ public sealed partial class BatchService(
     public Task<BatchReport?> GetReportAsync(string batchId, CancellationToken cancellationToken) =>
         BatchIdPattern().IsMatch(batchId ?? "") ? store.GetReportAsync(batchId!, cancellationToken) : Task.FromResult<BatchReport?>(null);
 
-    private static PaymentEntity NewRow(CheckLine check, string batchId, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
+    private static PaymentEntity NewRow(string paymentId, CheckLine check, string batchId, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
     {
-        // One check is one payment, whatever batch carries it: the id comes from member and check number.
-        var paymentId = PaymentId.FromIdempotencyKey($"check:{check.MemberId}:{check.CheckNumber}");
         var canonical = string.Join('|', check.MemberId, check.InvoiceId, check.Amount.ToString(CultureInfo.InvariantCulture), check.Currency, check.CheckNumber,
             check.ReceivedDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), check.PayerName);
         return new PaymentEntity

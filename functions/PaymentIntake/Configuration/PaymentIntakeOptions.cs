@@ -14,4 +14,13 @@ public sealed class PaymentIntakeOptions
     /// </summary>
     [RegularExpression("^([a-z][a-z0-9]{0,19})?$", ErrorMessage = "NamePrefix must be empty or a lower-case letter followed by up to 19 lower-case letters or digits.")]
     public string NamePrefix { get; set; } = "";
+
+    /// <summary>
+    /// Secret of the payment-id derivation (HMAC-SHA256), at least 32 characters. Required; keep it for the life of
+    /// the data (changing it changes every new id, so a client retrying with an old idempotency key would create a
+    /// second payment). The local host fills in a fixed development value.
+    /// </summary>
+    [Required(ErrorMessage = "PaymentIntake:IdSecret is required (at least 32 characters; keep it stable).")]
+    [MinLength(32, ErrorMessage = "PaymentIntake:IdSecret must have at least 32 characters.")]
+    public string IdSecret { get; set; } = "";
 }

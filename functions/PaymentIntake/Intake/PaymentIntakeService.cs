@@ -15,14 +15,15 @@ namespace PaymentIntake.Intake;
 /// </summary>
 public sealed class PaymentIntakeService(
     PaymentStore store,
+    PaymentIds ids,
     PaymentQueue queue,
     PaymentsDueIndex due,
     IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<PaymentIntakeService> logger)
 {
-    /// <summary>Accepts a payment: <c>POST /api/payments</c>.</summary>
-    public async Task<IntakeResult> SubmitAsync(string? idempotencyKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Accepts a payment from <paramref name="caller"/>: <c>POST /api/payments</c>.</summary>
+    public async Task<IntakeResult> SubmitAsync(string caller, string? idempotencyKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var keyError = PaymentValidator.ValidateIdempotencyKey(idempotencyKey);
         var (request, errors) = PaymentValidator.Validate(body.Span);
@@ -40,8 +41,9 @@ public sealed class PaymentIntakeService(
             return new IntakeResult.Invalid(errors);
         }
 
-        var paymentId = PaymentId.FromIdempotencyKey(idempotencyKey!);
+        var paymentId = ids.ForCard(caller, idempotencyKey!);
         var row = NewRow(paymentId, request!, time.GetUtcNow());
+        row.SubmittedBy = caller;
         var (recorded, created) = await RecordAsync(row, cancellationToken).ConfigureAwait(false);
         if (created)
         {
@@ -88,8 +90,11 @@ public sealed class PaymentIntakeService(
         return (existing, false);
     }
 
-    /// <summary>Reads a payment: <c>GET /api/payments/{paymentId}</c>; null when unknown.</summary>
-    public async Task<PaymentView?> GetAsync(string paymentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a payment: <c>GET /api/payments/{paymentId}</c>; null when unknown — or, unless
+    /// <paramref name="anyCaller"/>, when <paramref name="caller"/> did not submit it (indistinguishable on purpose).
+    /// </summary>
+    public async Task<PaymentView?> GetAsync(string paymentId, string caller, bool anyCaller, CancellationToken cancellationToken)
     {
         if (!PaymentId.IsWellFormed(paymentId))
         {
@@ -97,7 +102,7 @@ public sealed class PaymentIntakeService(
         }
 
         var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-        return row is null ? null : PaymentView.From(row);
+        return row is null || (!anyCaller && row.SubmittedBy != caller) ? null : PaymentView.From(row);
     }
 
     private static PaymentEntity NewRow(string paymentId, PaymentRequest request, DateTimeOffset now) => new()

@@ -45,6 +45,9 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>Line number in the batch file.</summary>
     public int? BatchLine { get; set; }
 
+    /// <summary>The caller that submitted it (the principal's name): an intake caller reads only its own payments.</summary>
+    public string? SubmittedBy { get; set; }
+
     /// <summary>The member who pays.</summary>
     public string MemberId { get; set; } = "";
 

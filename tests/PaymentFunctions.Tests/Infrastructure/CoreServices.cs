@@ -47,6 +47,7 @@ public sealed class CoreServices : IAsyncDisposable
             ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
             ["Stripe:MaxRetries"] = "0",
             ["PaymentIntake:NamePrefix"] = prefix,
+            ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

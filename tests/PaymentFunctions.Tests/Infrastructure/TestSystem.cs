@@ -29,9 +29,11 @@ public sealed class TestSystem : IAsyncDisposable
         Client = new HttpClient { BaseAddress = host.BaseUrl };
         StripeIntents = new PaymentIntentService(new StripeClient(
             "sk_test_e2e", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: emulator.BaseUrl.ToString().TrimEnd('/')));
-        Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);
+        Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
         Admin = new HttpClient { BaseAddress = host.BaseUrl };
-        Admin.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+        Admin.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-ops"));
+        Lockbox = new HttpClient { BaseAddress = host.BaseUrl };
+        Lockbox.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-lockbox"));
     }
 
     public LocalFunctionsHost Host { get; }
@@ -45,8 +47,11 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>Stripe.net pointed at this test's emulator, for setting up vendor-side state.</summary>
     public PaymentIntentService StripeIntents { get; }
 
-    /// <summary>A client that sends the function key.</summary>
+    /// <summary>A client with the intake caller's key (the web front end).</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client with the lockbox caller's key (mail-in processing).</summary>
+    public HttpClient Lockbox { get; }
 
     /// <summary>
     /// Starts a system. Stripe's webhooks reach it only with <paramref name="webhooks"/>: a scenario that claims what
@@ -69,6 +74,7 @@ public sealed class TestSystem : IAsyncDisposable
             ["Batches:MaxReceivedAge"] = "36500.00:00:00",
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = prefix,
+            ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
             ["Posting:RetryLaterMaxDelay"] = "00:00:01",
             ["Posting:CircuitBreakDuration"] = "00:00:00.500",
@@ -112,17 +118,18 @@ public sealed class TestSystem : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public async Task<JsonElement> GetPaymentAsync(string paymentId) =>
-        await Client.GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}");
+    /// <summary>Reads a payment as operations (who may read any payment).</summary>
+    public async Task<JsonElement> GetPaymentAsync(string paymentId, HttpClient? client = null) =>
+        await (client ?? Admin).GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}");
 
     /// <summary>Polls the payment until <paramref name="until"/> holds; fails with the last state after the timeout.</summary>
-    public Task<JsonElement> WaitForPaymentAsync(string paymentId, Func<JsonElement, bool> until, TimeSpan? timeout = null) =>
-        Poll.UntilAsync(() => GetPaymentAsync(paymentId), until, timeout, last => $"Payment {paymentId} did not reach the expected state in time; last: {last}");
+    public Task<JsonElement> WaitForPaymentAsync(string paymentId, Func<JsonElement, bool> until, TimeSpan? timeout = null, HttpClient? client = null) =>
+        Poll.UntilAsync(() => GetPaymentAsync(paymentId, client), until, timeout, last => $"Payment {paymentId} did not reach the expected state in time; last: {last}");
 
     public Task<JsonElement> WaitForStatusAsync(string paymentId, string status, TimeSpan? timeout = null) =>
         WaitForPaymentAsync(paymentId, p => p.GetProperty("status").GetString() == status, timeout);
 
-    /// <summary>A client that sends the admin key.</summary>
+    /// <summary>A client with the operations caller's key.</summary>
     public HttpClient Admin { get; }
 
     /// <summary>Waits until the poison store (via <c>GET /api/ops/poison</c>) holds <paramref name="count"/> messages; returns them.</summary>
@@ -153,7 +160,7 @@ public sealed class TestSystem : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         var updated = now - (updatedAgo ?? TimeSpan.Zero);
         var row = Services.Rows.Card(acceptedAt: updated, status: status);
-        row.PartitionKey = PaymentId.FromIdempotencyKey(idempotencyKey);
+        row.PartitionKey = PaymentId.Derive("test", idempotencyKey);
         row.Attempts = status == PaymentStatus.Accepted && nextAttemptIn is null ? 0 : 1;
         row.VendorReference = vendorReference;
         row.NextAttemptAt = nextAttemptIn is { } next ? now + next : null;
@@ -192,6 +199,7 @@ public sealed class TestSystem : IAsyncDisposable
     {
         Client.Dispose();
         Admin.Dispose();
+        Lockbox.Dispose();
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
         await DeleteStorageAsync();

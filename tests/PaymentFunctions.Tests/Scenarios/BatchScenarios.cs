@@ -18,7 +18,7 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
     {
         using var body = new ByteArrayContent(content);
         body.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return await system.Client.PutAsync($"/api/batches/{batchId}", body);
+        return await system.Lockbox.PutAsync($"/api/batches/{batchId}", body);
     }
 
     private static void SeedGoodInvoices(TestSystem system)
@@ -107,7 +107,7 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
 
         using var second = await UploadAsync(system, "again", content);
         using var other = await UploadAsync(system, "again", await System.IO.File.ReadAllBytesAsync(File("lockbox-bad-lines.csv")));
-        using var get = await system.Client.GetAsync("/api/batches/again");
+        using var get = await system.Lockbox.GetAsync("/api/batches/again");
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(firstReport, await second.Content.ReadAsStringAsync());
@@ -189,7 +189,7 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("50,000", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await system.Client.GetAsync("/api/batches/too-many")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Lockbox.GetAsync("/api/batches/too-many")).StatusCode);
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         await using var system = await TestSystem.StartAsync(azurite);
         await system.WaitForVendorStateAsync("up");
 
-        var (code, output, _) = await RunAsync(system, system.Host.Keys.AdminKey, "status");
-        var (jsonCode, json, _) = await RunAsync(system, system.Host.Keys.AdminKey, "status", "--json");
+        var (code, output, _) = await RunAsync(system, system.Host.Keys.KeyOf("local-ops"), "status");
+        var (jsonCode, json, _) = await RunAsync(system, system.Host.Keys.KeyOf("local-ops"), "status", "--json");
 
         Assert.Equal(0, code);
         Assert.Contains("vendor", output, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         var poisoned = Assert.Single(await system.WaitForPoisonAsync(1));
         var id = poisoned.GetProperty("id").GetString()!;
         system.Emulator.State.SetFault(FaultMode.None);
-        var admin = system.Host.Keys.AdminKey;
+        var admin = system.Host.Keys.KeyOf("local-ops");
 
         var list = await RunAsync(system, admin, "poison", "list");
         var show = await RunAsync(system, admin, "poison", "show", id);
@@ -63,7 +63,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         Assert.Equal(id, JsonDocument.Parse(real.Output).RootElement.GetProperty("replayed")[0].GetString());
         await system.WaitForStatusAsync(paymentId, "posted");
 
-        var payment = await RunAsync(system, system.Host.Keys.FunctionKey, "payment", "show", paymentId);
+        var payment = await RunAsync(system, system.Host.Keys.KeyOf("local-intake"), "payment", "show", paymentId);
         Assert.Equal(0, payment.ExitCode);
         Assert.Contains("posted", payment.Output, StringComparison.Ordinal);
         Assert.Contains("456.00 USD", payment.Output, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         await using var system = await TestSystem.StartAsync(azurite);
         system.Emulator.State.SeedInvoice("in_bad001", 10000);
         var file = Path.Combine(AppContext.BaseDirectory, "Batches", "lockbox-bad-lines.csv");
-        var key = system.Host.Keys.FunctionKey;
+        var key = system.Host.Keys.KeyOf("local-lockbox");
 
         var upload = await RunAsync(system, key, "batch", "upload", file);
         var again = await RunAsync(system, key, "batch", "upload", file, "--json");
@@ -101,7 +101,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
             .Concat(Enumerable.Range(1, 6_000).Select(i => $"M-{i},in_{i},1.00,{i},2013-12-22,{padding}")));
         try
         {
-            var upload = await RunAsync(system, system.Host.Keys.FunctionKey, "batch", "upload", file, "--batch-id", "large");
+            var upload = await RunAsync(system, system.Host.Keys.KeyOf("local-lockbox"), "batch", "upload", file, "--batch-id", "large");
 
             Assert.Equal(0, upload.ExitCode);
             Assert.Contains("uploaded 100%", upload.Error, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     {
         await using var system = await TestSystem.StartAsync(azurite);
 
-        var (code, _, error) = await RunAsync(system, system.Host.Keys.FunctionKey, "status");
+        var (code, _, error) = await RunAsync(system, system.Host.Keys.KeyOf("local-intake"), "status");
 
         Assert.Equal(4, code);
         Assert.Contains("refused the key", error, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     {
         await using var system = await TestSystem.StartAsync(azurite);
 
-        var (code, _, error) = await RunAsync(system, system.Host.Keys.FunctionKey, "payment", "show", "pay_00000000000000000000000000000000");
+        var (code, _, error) = await RunAsync(system, system.Host.Keys.KeyOf("local-ops"), "payment", "show", "pay_00000000000000000000000000000000");
 
         Assert.Equal(5, code);
         Assert.Contains("404", error, StringComparison.Ordinal);

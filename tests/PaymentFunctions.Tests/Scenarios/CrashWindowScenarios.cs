@@ -45,7 +45,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
     {
         await using var system = await TestSystem.StartAsync(azurite);
         var key = Guid.NewGuid().ToString();
-        var paymentId = PaymentId.FromIdempotencyKey(key);
+        var paymentId = PaymentId.Derive("test", key);
         var intent = await system.StripeIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 45600, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"], Metadata = new() { ["payment_id"] = paymentId } });
         await system.StripeIntents.ConfirmAsync(intent.Id);
 
@@ -106,7 +106,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
         var queue = system.Queue("payments");
         // Recorded in parallel, as a batch does: the row was written, and another payment's message sent seconds after it.
         var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), updatedAgo: TimeSpan.FromSeconds(3), dueAgo: TimeSpan.Zero);
-        await system.SendMessageAsync(PaymentId.FromIdempotencyKey("payment-recorded-alongside"));
+        await system.SendMessageAsync(PaymentId.Derive("test", "payment-recorded-alongside"));
 
         // The row makes no progress past its grace period while a message sent with it still heads the queue: a backlog.
         var behind = await Poll.UntilAsync(() => reconciler.RunAsync(CancellationToken.None), r => r.Requeued + r.BehindBacklog > 0, null, r => $"The payment never came due: {r}");

@@ -24,7 +24,7 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
     private static Dictionary<string, string?> GivesUpFast => new() { ["Posting:MaxPostingAge"] = "00:00:02" };
 
     [Fact]
-    public async Task When_ops_routes_are_called_with_the_function_key_Should_answer_401()
+    public async Task When_ops_routes_are_called_with_the_intake_key_Should_answer_403()
     {
         await using var system = await TestSystem.StartAsync(azurite);
 
@@ -32,9 +32,9 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
         using var poison = await system.Client.GetAsync("/api/ops/poison");
         using var replay = await system.Client.PostAsJsonAsync("/api/ops/poison/replay", new { all = true });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, status.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, poison.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, poison.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
 
         var audit = await AuditReader.SinceAsync(system.Service<AuditLog>(), started);
         Assert.Equal(3, audit.Count);
-        Assert.All(audit, entry => Assert.Equal("master", entry.Who));
+        Assert.All(audit, entry => Assert.Equal("local-ops", entry.Who));
         Assert.Contains(audit, entry => entry.Action == "poison.replay.dry_run" && entry.Count == 1);
     }
 

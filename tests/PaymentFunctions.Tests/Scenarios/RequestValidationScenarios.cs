@@ -30,18 +30,20 @@ public sealed class RequestValidationScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task When_the_key_comes_as_code_query_or_admin_key_Should_be_accepted()
+    public async Task When_the_key_comes_as_code_query_Should_be_accepted_and_the_master_key_alone_Should_get_403()
     {
         await using var system = await TestSystem.StartAsync(azurite);
         using var client = new HttpClient { BaseAddress = system.Host.BaseUrl };
 
-        using var byCode = await client.GetAsync($"/api/payments/pay_00000000000000000000000000000000?code={system.Host.Keys.FunctionKey}");
+        using var byCode = await client.GetAsync($"/api/payments/pay_00000000000000000000000000000000?code={system.Host.Keys.KeyOf("local-intake")}");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/payments/pay_00000000000000000000000000000000");
         request.Headers.Add("x-functions-key", system.Host.Keys.AdminKey);
-        using var byAdmin = await client.SendAsync(request);
+        using var byMaster = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, byCode.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, byAdmin.StatusCode);
+        // The master key passes the key gate but names no caller, so no role: nobody needs it for daily work.
+        Assert.Equal(HttpStatusCode.Forbidden, byMaster.StatusCode);
+        Assert.Equal("application/problem+json", byMaster.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

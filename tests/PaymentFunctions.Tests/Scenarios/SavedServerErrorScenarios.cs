@@ -72,7 +72,7 @@ public sealed class SavedServerErrorScenarios(AzuriteFixture azurite)
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => SubmitAsync(system, $"M-{i}")));
         await Poll.UntilAsync(
-            async () => await Task.WhenAll(ids.Select(system.GetPaymentAsync)),
+            async () => await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id))),
             payments => payments.All(p => p.GetProperty("attempts").GetInt32() >= 1 && p.TryGetProperty("lastError", out _)),
             TimeSpan.FromSeconds(30),
             payments => $"Not every payment met the burst: {payments.Count(p => p.GetProperty("attempts").GetInt32() == 0)} never tried");

@@ -13,7 +13,7 @@ internal static class Rows
         var at = acceptedAt ?? DateTimeOffset.UtcNow;
         return new PaymentEntity
         {
-            PartitionKey = PaymentId.FromIdempotencyKey(Guid.NewGuid().ToString()),
+            PartitionKey = PaymentId.Derive("test", Guid.NewGuid().ToString()),
             MemberId = "M-1001",
             Amount = 45600,
             Currency = "usd",
@@ -28,7 +28,7 @@ internal static class Rows
 
     public static PaymentEntity Check(string? invoiceId, long amount = 45600, string currency = "usd") => new()
     {
-        PartitionKey = PaymentId.FromIdempotencyKey("check:M-1001:" + Guid.NewGuid().ToString("N")[..8]),
+        PartitionKey = PaymentId.Derive("test", "check:M-1001:" + Guid.NewGuid().ToString("N")[..8]),
         Kind = PaymentKinds.Check,
         MemberId = "M-1001",
         Amount = amount,

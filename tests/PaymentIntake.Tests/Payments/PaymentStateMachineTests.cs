@@ -46,7 +46,7 @@ public sealed class PaymentStateMachineTests
 
     private static PaymentEntity Row(string status) => new()
     {
-        PartitionKey = PaymentId.FromIdempotencyKey("k"),
+        PartitionKey = PaymentId.Derive("test", "k"),
         Status = status,
         UpdatedAt = Now.AddHours(-1),
         NextAttemptAt = Now.AddMinutes(5),

@@ -11,7 +11,7 @@ public sealed class RecoverabilityPolicyTests
 
     private static PaymentEntity Payment(TimeSpan acceptedAgo, TimeSpan? replayedAgo = null, int attempts = 1) => new()
     {
-        PartitionKey = PaymentId.FromIdempotencyKey("k"),
+        PartitionKey = PaymentId.Derive("test", "k"),
         AcceptedAt = Now - acceptedAgo,
         ReplayedAt = replayedAgo is { } ago ? Now - ago : null,
         Attempts = attempts,

@@ -8,7 +8,7 @@ public sealed class PaymentMessageTests
     [Fact]
     public void Parse_MessageWithId_ReturnsIt()
     {
-        var id = PaymentId.FromIdempotencyKey("k");
+        var id = PaymentId.Derive("test", "k");
 
         Assert.Equal(id, PaymentMessage.Parse($$"""{"paymentId":"{{id}}"}""").PaymentId);
     }

@@ -10,7 +10,7 @@ public sealed class InvoicePayerTests
         new() { Id = "in_1", Status = status, AmountDue = amountDue, Currency = currency };
 
     private static PaymentEntity Check(long amount = 45600, string currency = "usd") =>
-        new() { PartitionKey = PaymentId.FromIdempotencyKey("check:M-1:1"), Kind = PaymentKinds.Check, Amount = amount, Currency = currency, InvoiceId = "in_1" };
+        new() { PartitionKey = PaymentId.Derive("test", "check:M-1:1"), Kind = PaymentKinds.Check, Amount = amount, Currency = currency, InvoiceId = "in_1" };
 
     [Fact]
     public void Refusal_OpenInvoiceWithTheExactAmount_None() =>
