@@ -20,6 +20,14 @@ param stripeWebhookSecret string
 @description('Where Stripe sends members back after 3-D Secure (Stripe:ReturnUrl, absolute https URL); empty: 3-D Secure needs Stripe.js in the front end.')
 param stripeReturnUrl string = ''
 
+@secure()
+@description('Secret of the payment-id HMAC (PaymentIntake:IdSecret), at least 32 characters; keep it for the life of the data.')
+@minLength(32)
+param paymentIdSecret string
+
+@description('Application (client) id of the Entra ID app registration that defines the app roles intake, lockbox and operations.')
+param entraClientId string
+
 @description('Most instances of the app. Instances × postingRatePerSecond must stay under Stripe\'s 100 requests/s live limit (keep ≤ 90).')
 @minValue(1)
 @maxValue(40)
@@ -56,6 +64,8 @@ module app 'modules/functionapp.bicep' = {
     stripeApiKey: stripeApiKey
     stripeWebhookSecret: stripeWebhookSecret
     stripeReturnUrl: stripeReturnUrl
+    paymentIdSecret: paymentIdSecret
+    entraClientId: entraClientId
     maximumInstanceCount: maximumInstanceCount
     // Refuse a combination that could exceed Stripe's limit: fall back to a safe per-instance rate.
     postingRatePerSecond: rateIsSafe ? postingRatePerSecond : 90 / maximumInstanceCount

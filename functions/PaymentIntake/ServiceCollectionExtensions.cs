@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VendorPipeline>();
         services.AddSingleton<StripeVendor>();
         services.AddSingleton<InvoicePayer>();
+        services.AddSingleton<InvoiceClaims>();
         services.AddSingleton<VendorCircuitStore>();
         services.AddSingleton<ParkedPaymentWaker>();
         services.AddSingleton<VendorCircuit>();

@@ -8,6 +8,9 @@ param stripeApiKey string
 param stripeWebhookSecret string
 param stripeReturnUrl string
 param maximumInstanceCount int
+@secure()
+param paymentIdSecret string
+param entraClientId string
 param postingRatePerSecond int
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -53,6 +56,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Stripe__ApiKey', value: stripeApiKey }
         { name: 'Stripe__WebhookSecret', value: stripeWebhookSecret }
         { name: 'Stripe__ReturnUrl', value: stripeReturnUrl }
+        { name: 'PaymentIntake__IdSecret', value: paymentIdSecret }
         { name: 'Posting__RatePerSecond', value: string(postingRatePerSecond) }
       ]
     }
@@ -61,3 +65,32 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
 output name string = app.name
 output defaultHostName string = app.properties.defaultHostName
+
+// App Service Authentication (Entra ID): the platform validates each caller's token and passes the principal, with
+// its app roles (intake, lockbox, operations), to the functions in X-MS-CLIENT-PRINCIPAL. Health and the signed Stripe
+// webhook stay anonymous. Function keys remain an outer gate.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [ '/api/health', '/api/webhooks/stripe' ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [ 'api://${entraClientId}' ]
+        }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
+  }
+}

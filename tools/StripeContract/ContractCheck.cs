@@ -70,6 +70,18 @@ public static class ContractCheck
             new("first intent with it", "requires_confirmation", (t, s, ct) => CreateAsync(t, s, s["pm"], ct)),
             new("second intent with it", "400 invalid_request_error (payment_method)", (t, s, ct) => CreateAsync(t, s, s["pm"], ct)),
         ]),
+        ("invoice paid by card", [
+            new("attach pm_card_visa to the invoice's customer", "payment_method", (t, s, ct) => Answer(async () =>
+            {
+                s["invoice"] = await t.OpenInvoiceAsync(45600, ct).ConfigureAwait(false);
+                var invoice = await new InvoiceService(t.Client).GetAsync(s["invoice"], cancellationToken: ct).ConfigureAwait(false);
+                var pm = await new PaymentMethodService(t.Client).AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = invoice.CustomerId }, cancellationToken: ct).ConfigureAwait(false);
+                s["pm"] = pm.Id;
+                return pm.Object;
+            })),
+            new("pay the invoice with it", "paid", (t, s, ct) => Answer(async () =>
+                (await new InvoiceService(t.Client).PayAsync(s["invoice"], new InvoicePayOptions { PaymentMethod = s["pm"] }, cancellationToken: ct).ConfigureAwait(false)).Status)),
+        ]),
         ("invoice paid out of band", [
             new("pay an open invoice out of band", "paid", (t, s, ct) => Answer(async () =>
             {

@@ -100,6 +100,13 @@ internal static class ApiParameters
         ["expand"] = Expand,
     };
 
+    // docs.stripe.com/api/payment_methods/attach
+    public static readonly IReadOnlyDictionary<string, Param> AttachPaymentMethod = new Dictionary<string, Param>(StringComparer.Ordinal)
+    {
+        ["customer"] = new(ParamKind.String, Required: true),
+        ["expand"] = Expand,
+    };
+
     // docs.stripe.com/api/invoices/retrieve and docs.stripe.com/api/balance/balance_retrieve
     public static readonly IReadOnlyDictionary<string, Param> RetrieveOnly = new Dictionary<string, Param>(StringComparer.Ordinal)
     {

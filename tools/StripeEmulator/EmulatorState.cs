@@ -77,6 +77,8 @@ public sealed class EmulatedPaymentMethod
     public required string Behaviour { get; init; }
     /// <summary>The first intent that used it (a PaymentMethod not attached to a Customer can be used once).</summary>
     public string? UsedBy { get; set; }
+    /// <summary>The Customer it is attached to, if any.</summary>
+    public string? Customer { get; set; }
 }
 
 /// <summary>All state of one emulator: intents, idempotency records, faults and counters. Thread-safe.</summary>
@@ -248,11 +250,11 @@ public sealed class EmulatorState(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Successful charges and out-of-band invoice payments per <c>metadata.payment_id</c> (objects without one are keyed by their own id).</summary>
+    /// <summary>Successful charges, and invoices paid (out of band or by card), per <c>metadata.payment_id</c> (objects without one are keyed by their own id).</summary>
     public IReadOnlyDictionary<string, int> Ledger() =>
         PaymentIntents.Values
             .Select(pi => (Key: pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, Count: pi.SucceededCharges))
-            .Concat(Invoices.Values.Select(i => { lock (i) { return (Key: i.Metadata.TryGetValue("payment_id", out var id) ? id : i.Id, Count: i.OutOfBandPayments); } }))
+            .Concat(Invoices.Values.Select(i => { lock (i) { return (Key: i.Metadata.TryGetValue("payment_id", out var id) ? id : i.Id, Count: i.OutOfBandPayments + i.CardPayments); } }))
             .GroupBy(x => x.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal);
 

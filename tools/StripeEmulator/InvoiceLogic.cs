@@ -21,6 +21,10 @@ public sealed class EmulatedInvoice
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
     /// <summary>Times it was paid out of band (never more than one in a correct client).</summary>
     public int OutOfBandPayments { get; set; }
+    /// <summary>Times it was paid by charging a card (never more than one in a correct client).</summary>
+    public int CardPayments { get; set; }
+    /// <summary>Card payment attempts on it, declined ones included.</summary>
+    public int AttemptCount { get; set; }
     /// <summary>Unix seconds.</summary>
     public long Created { get; init; }
 }
@@ -85,7 +89,7 @@ internal static class InvoiceLogic
         return ApiAnswer.Ok(Json(invoice));
     }
 
-    public static ApiAnswer Pay(EmulatedInvoice invoice, Microsoft.AspNetCore.Http.IFormCollection form)
+    public static ApiAnswer Pay(EmulatorState state, EmulatedInvoice invoice, Microsoft.AspNetCore.Http.IFormCollection form)
     {
         lock (invoice)
         {
@@ -99,13 +103,45 @@ internal static class InvoiceLogic
                     invoice.Status == "paid" ? "invoice_already_paid" : "invoice_not_open"));
             }
 
-            if (!string.Equals(form["paid_out_of_band"], "true", StringComparison.OrdinalIgnoreCase))
+            var outOfBand = form["paid_out_of_band"] == "true";
+            var paymentMethod = form["payment_method"].ToString();
+            if (outOfBand && paymentMethod.Length > 0)
             {
-                return ApiAnswer.InvalidRequest("The emulator pays invoices only out of band (paid_out_of_band=true).", "parameter_missing", "paid_out_of_band");
+                return ApiAnswer.InvalidRequest("You may only specify one of these parameters: paid_out_of_band, payment_method.", code: null, param: "payment_method");
+            }
+
+            if (outOfBand)
+            {
+                invoice.Status = "paid";
+                invoice.OutOfBandPayments++;
+                return ApiAnswer.Ok(Json(invoice));
+            }
+
+            if (paymentMethod.Length == 0)
+            {
+                return ApiAnswer.InvalidRequest("This invoice cannot be paid: its customer has no default payment method. Pass payment_method or paid_out_of_band=true.", code: null, param: "payment_method");
+            }
+
+            // docs.stripe.com/api/invoices/pay#pay_invoice-payment_method: it must belong to the invoice's customer.
+            if (!state.PaymentMethods.TryGetValue(paymentMethod, out var method) || method.Customer != invoice.Customer)
+            {
+                return ApiAnswer.InvalidRequest($"The PaymentMethod {paymentMethod} does not belong to the Customer {invoice.Customer} of invoice {invoice.Id}. Attach it to the Customer first.", code: null, param: "payment_method");
+            }
+
+            invoice.AttemptCount++;
+            if (PaymentMethods.Declining.TryGetValue(method.Behaviour, out var decline))
+            {
+                return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, param: null, decline.DeclineCode));
+            }
+
+            if (method.Behaviour == PaymentMethods.AuthenticationRequired)
+            {
+                // docs.stripe.com/billing/invoices/overview: an off-session invoice payment needing 3-D Secure fails with this code.
+                return new(402, StripeJson.Error("card_error", "This payment requires additional user action before it can be completed successfully.", "invoice_payment_intent_requires_action", param: null, declineCode: "authentication_required"));
             }
 
             invoice.Status = "paid";
-            invoice.OutOfBandPayments++;
+            invoice.CardPayments++;
         }
 
         return ApiAnswer.Ok(Json(invoice));

@@ -59,6 +59,40 @@ internal static class PaymentMethods
         return (method, null);
     }
 
+    /// <summary>
+    /// <c>POST /v1/payment_methods/{id}/attach</c> (docs.stripe.com/api/payment_methods/attach): a test shortcut attaches a
+    /// fresh PaymentMethod; one already used by an intent without a Customer cannot be attached (it may not be used again).
+    /// </summary>
+    public static ApiAnswer Attach(EmulatorState state, string id, string customer)
+    {
+        EmulatedPaymentMethod method;
+        if (IsShortcut(id))
+        {
+            method = state.CreatePaymentMethod(id);
+        }
+        else if (!state.PaymentMethods.TryGetValue(id, out method!))
+        {
+            return ApiAnswer.InvalidRequest($"No such PaymentMethod: '{id}'", "resource_missing", "payment_method");
+        }
+
+        lock (method)
+        {
+            if (method.Customer is { } other && other != customer)
+            {
+                return ApiAnswer.InvalidRequest($"The payment method you provided has already been attached to a customer ({other}).", code: null, param: "customer");
+            }
+
+            if (method.UsedBy is not null && method.Customer is null)
+            {
+                return ApiAnswer.InvalidRequest("The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.", code: null, param: "payment_method");
+            }
+
+            method.Customer = customer;
+        }
+
+        return ApiAnswer.Ok(Json(method));
+    }
+
     /// <summary><c>POST /v1/payment_methods</c> with <c>type=card</c> and a test token (<c>card[token]=tok_visa</c>), as Stripe.js would create one.</summary>
     public static ApiAnswer Create(EmulatorState state, Microsoft.AspNetCore.Http.IFormCollection form)
     {
@@ -77,7 +111,7 @@ internal static class PaymentMethods
         ["id"] = pm.Id,
         ["object"] = "payment_method",
         ["type"] = "card",
-        ["customer"] = null,
+        ["customer"] = pm.Customer,
         ["livemode"] = false,
     };
 }

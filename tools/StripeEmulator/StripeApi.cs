@@ -46,7 +46,10 @@ internal static class StripeApi
             Handle(ctx, state, ApiParameters.UpdateInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Update(invoice, form) : InvoiceMissing(id)));
 
         app.MapPost("/v1/invoices/{id}/pay", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, ApiParameters.PayInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(invoice, form) : InvoiceMissing(id)));
+            Handle(ctx, state, ApiParameters.PayInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(state, invoice, form) : InvoiceMissing(id)));
+
+        app.MapPost("/v1/payment_methods/{id}/attach", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, ApiParameters.AttachPaymentMethod, form => PaymentMethods.Attach(state, id, form["customer"].ToString())));
 
         app.MapGet("/v1/balance", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, ApiParameters.RetrieveOnly, _ => ApiAnswer.Ok(new JsonObject

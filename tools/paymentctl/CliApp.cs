@@ -14,9 +14,16 @@ internal sealed class GlobalOptions
 
     public Option<string?> Key { get; } = new("--key")
     {
-        Description = "Function or admin key, sent as x-functions-key (env PAYMENTCTL_KEY; ops commands need the admin key).",
+        Description = "Function key, sent as x-functions-key (env PAYMENTCTL_KEY). Locally each key names a caller: ops commands need local-ops-key, batches local-lockbox-key.",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PAYMENTCTL_KEY"),
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "Entra ID access token for the API, sent as Authorization: Bearer (env PAYMENTCTL_TOKEN; e.g. az account get-access-token --resource api://<client id>). Needed in Azure, where App Service Authentication names the caller.",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PAYMENTCTL_TOKEN"),
     };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the API's JSON instead of tables.", Recursive = true };
@@ -37,6 +44,7 @@ internal static class CliApp
         var root = new RootCommand("paymentctl — operations and mail-in for PaymentFunctions (exit codes: 0 ok, 1 problem reported, 2 usage, 3 unreachable, 4 unauthorized, 5 not found, 6 server error).");
         root.Options.Add(options.Url);
         root.Options.Add(options.Key);
+        root.Options.Add(options.Token);
         root.Options.Add(options.Json);
 
         int exitCode = ExitCodes.Ok;
@@ -47,6 +55,11 @@ internal static class CliApp
             if (parse.GetValue(options.Key) is { Length: > 0 } key)
             {
                 http.DefaultRequestHeaders.Add("x-functions-key", key);
+            }
+
+            if (parse.GetValue(options.Token) is { Length: > 0 } token)
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             }
 
             var url = parse.GetValue(options.Url)!;

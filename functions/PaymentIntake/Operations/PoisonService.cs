@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PaymentIntake.Payments;
+using PaymentIntake.Posting;
 using PaymentIntake.Queue;
 using PaymentIntake.Storage;
 
@@ -24,6 +25,7 @@ public sealed class PoisonService(
     MessageFailures failures,
     PaymentStateMachine payments,
     PaymentQueue queue,
+    VendorGateway vendor,
     AuditLog audit,
     TimeProvider time,
     ILogger<PoisonService> logger)
@@ -49,6 +51,7 @@ public sealed class PoisonService(
         }
 
         await poison.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        await FailAsync(record, cancellationToken).ConfigureAwait(false);
         OpsLog.Poisoned(logger, record.Id, record.PaymentId ?? "-", record.Fingerprint, record.ExceptionType);
         return record;
     }
@@ -95,12 +98,15 @@ public sealed class PoisonService(
         foreach (var record in selected.OrderBy(r => r.Id, StringComparer.Ordinal))
         {
             var row = record.PaymentId is null ? null : await payments.GetAsync(record.PaymentId, cancellationToken).ConfigureAwait(false);
+            // Only a failed payment is replayed (a message naming no payment is put back as it was).
             var skip = row?.Status switch
             {
+                null => null,
                 PaymentStatus.Posted => "the payment is already posted",
                 PaymentStatus.Declined => "the payment was declined (a final answer)",
                 PaymentStatus.ActionRequired => "the payment waits for the member to authenticate",
-                _ => null,
+                PaymentStatus.Failed => await vendor.ReplayRefusalAsync(row, cancellationToken).ConfigureAwait(false),
+                var inFlight => $"the payment is in flight (status {inFlight}); only a failed payment is replayed",
             };
             if (skip is not null)
             {
@@ -140,9 +146,33 @@ public sealed class PoisonService(
         return new ReplayResult(request.DryRun, replayed, skipped);
     }
 
+    /// <summary>
+    /// A payment whose message was poisoned is <c>failed</c> from then on (the reason on the row): nothing posts it
+    /// until an operator replays it, and the reconciler does not send it round again.
+    /// </summary>
+    private async Task FailAsync(PoisonRecord record, CancellationToken cancellationToken)
+    {
+        if (record.PaymentId is not { } paymentId)
+        {
+            return;
+        }
+
+        await OptimisticConcurrency.RetryAsync(3, async _ =>
+        {
+            var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+            if (row is null || !PaymentStateMachine.IsAllowed(row.Status, PaymentStatus.Failed) || PaymentStatus.IsFinal(row.Status))
+            {
+                return true;
+            }
+
+            row.LastError = $"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}";
+            return await payments.TryMoveAsync(row, PaymentStatus.Failed, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
     private async Task ReopenAsync(PaymentEntity row, CancellationToken cancellationToken)
     {
-        // A payment we gave up on (failed) or that a bug left behind goes back to accepted, with its replay counted.
+        // A failed payment goes back to accepted, with its replay counted and its give-up clock restarted.
         await OptimisticConcurrency.RetryAsync(3, async tryNumber =>
         {
             if (tryNumber > 0)

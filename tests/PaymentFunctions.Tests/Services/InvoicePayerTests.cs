@@ -60,7 +60,7 @@ public sealed class InvoicePayerTests(AzuriteFixture azurite)
 
         var other = await PostAsync(core, Rows.Check(invoice.Id));
 
-        Assert.Equal(new PostingOutcome.Failed($"invoice {invoice.Id} is already paid; the check was not recorded"), other);
+        Assert.Equal(new PostingOutcome.Failed($"invoice {invoice.Id} is already paid; the check was not recorded: return it to the member"), other);
         Assert.Equal(1, invoice.OutOfBandPayments);
     }
 }

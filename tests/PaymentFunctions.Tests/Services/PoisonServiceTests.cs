@@ -53,15 +53,18 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ReplayAsync_PaymentStillInFlight_ReopensItAndCountsTheReplay()
+    public async Task ReplayAsync_PaymentPoisonedWhilePosting_WasFailedAndIsReopenedWithTheReplayCounted()
     {
         await using var core = await CoreServices.StartAsync(azurite);
         var poison = core.Get<PoisonService>();
         var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
         var record = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        var failed = await core.ReadAsync(row.PaymentId);
 
         var result = await poison.ReplayAsync(new ReplayRequest(null, record.Fingerprint, false, false), "ops", CancellationToken.None);
 
+        Assert.Equal(PaymentStatus.Failed, failed.Status);
+        Assert.StartsWith("poisoned after", failed.LastError, StringComparison.Ordinal);
         Assert.Equal([record.Id], result.Replayed);
         var reopened = await core.ReadAsync(row.PaymentId);
         Assert.Equal((PaymentStatus.Accepted, 1), (reopened.Status, reopened.ReplayCount));
@@ -86,5 +89,56 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         Assert.Equal(0, await core.QueueDepthAsync(QueueNames.Payments));
         var audit = await AuditReader.SinceAsync(core.Get<AuditLog>(), before);
         Assert.Equal(("ops", "poison.replay.dry_run", 1), (audit.Single().Who, audit.Single().Action, audit.Single().Count));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_PaymentBackInFlight_IsSkippedWithTheReason()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
+        var record = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        var failed = await core.ReadAsync(row.PaymentId);
+        Assert.True(await core.Get<PaymentStateMachine>().TryMoveAsync(failed, PaymentStatus.Accepted, CancellationToken.None)); // replayed meanwhile
+
+        var result = await poison.ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);
+
+        Assert.Empty(result.Replayed);
+        Assert.Equal("the payment is in flight (status accepted); only a failed payment is replayed", Assert.Single(result.Skipped).Reason);
+        Assert.Equal(0, await core.QueueDepthAsync(QueueNames.Payments));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_FailedPaymentWhoseInvoiceAnotherPaymentSettled_IsSkippedWithTheReason()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var poison = core.Get<PoisonService>();
+        var check = Rows.Check("in_settled");
+        check.Status = PaymentStatus.Failed;
+        await core.InsertAsync(check);
+        await core.Get<PaymentIntake.Posting.InvoiceClaims>().ClaimAsync("in_settled", "pay_11111111111111111111111111111111", CancellationToken.None);
+        var record = await poison.RecordAsync(Rows.Message(check.PaymentId), CancellationToken.None);
+
+        var result = await poison.ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);
+
+        Assert.Equal("invoice in_settled is settled by payment pay_11111111111111111111111111111111", Assert.Single(result.Skipped).Reason);
+        Assert.Equal(PaymentStatus.Failed, (await core.ReadAsync(check.PaymentId)).Status);
+    }
+
+    [Fact]
+    public async Task ReplayAsync_FailedPaymentWhoseIntentWasCanceled_IsSkipped()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", httpClient: new Stripe.SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));
+        var intent = await intents.CreateAsync(new Stripe.PaymentIntentCreateOptions { Amount = 45600, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"] });
+        await intents.CancelAsync(intent.Id);
+        var row = Rows.Card(status: PaymentStatus.Failed);
+        row.VendorReference = intent.Id;
+        await core.InsertAsync(row);
+        var record = await core.Get<PoisonService>().RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        var result = await core.Get<PoisonService>().ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);
+
+        Assert.Contains("is canceled and can never be confirmed", Assert.Single(result.Skipped).Reason, StringComparison.Ordinal);
     }
 }

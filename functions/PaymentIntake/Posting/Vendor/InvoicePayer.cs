@@ -5,14 +5,17 @@ using Stripe;
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// Posts a mail-in check: records it at Stripe against its invoice as paid outside Stripe
-/// (<c>POST /v1/invoices/{id}/pay</c> with <c>paid_out_of_band</c>, idempotent), after checking that the invoice is
-/// open and that the check pays exactly its amount due. Anything else is <c>failed</c> with the reason, never silently
-/// marked paid. The invoice's metadata names the payment, so a retry after a lost answer recognises its own payment.
+/// Settles an invoice: a mail-in check is recorded against it as paid outside Stripe (<c>paid_out_of_band</c>); a card
+/// payment pays it with the member's payment method, attached to the invoice's customer first as Stripe requires
+/// (docs.stripe.com/api/invoices/pay#pay_invoice-payment_method). Either way only after checking that the invoice is
+/// open and that the payment pays exactly its amount due; anything else is <c>failed</c> with the reason, never
+/// silently marked paid. The invoice's metadata names the payment, so a retry after a lost answer recognises its own
+/// payment.
 /// </summary>
 public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
 {
     private readonly InvoiceService _invoices = new(stripe);
+    private readonly PaymentMethodService _methods = new(stripe);
 
     /// <summary>Takes the check as far as the vendor allows and classifies where it ended.</summary>
     public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
@@ -24,7 +27,7 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
 
     private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {
-        var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Check payment {payment.PaymentId} has no invoice id.");
+        var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Payment {payment.PaymentId} has no invoice id to settle.");
         var invoice = await pipeline.CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         if (invoice.Status == "paid" && invoice.Metadata?.GetValueOrDefault("payment_id") == payment.PaymentId)
         {
@@ -54,9 +57,17 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
             },
         };
         await pipeline.CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, Key(payment, "metadata"), ct), cancellationToken).ConfigureAwait(false);
-        invoice = await pipeline.CallAsync(
-            ct => _invoices.PayAsync(invoiceId, new InvoicePayOptions { PaidOutOfBand = true }, Key(payment, "pay"), ct),
-            cancellationToken).ConfigureAwait(false);
+        var pay = new InvoicePayOptions { PaidOutOfBand = true };
+        if (payment.Kind == PaymentKinds.Card)
+        {
+            var customer = invoice.CustomerId;
+            var attached = await pipeline.CallAsync(
+                ct => _methods.AttachAsync(payment.PaymentMethodId, new PaymentMethodAttachOptions { Customer = customer }, Key(payment, "attach"), ct),
+                cancellationToken).ConfigureAwait(false);
+            pay = new InvoicePayOptions { PaymentMethod = attached.Id };
+        }
+
+        invoice = await pipeline.CallAsync(ct => _invoices.PayAsync(invoiceId, pay, Key(payment, "pay"), ct), cancellationToken).ConfigureAwait(false);
         return invoice.Status == "paid"
             ? new PostingOutcome.Posted(invoice.Id)
             : new PostingOutcome.RetryLater($"Invoice {invoice.Id} is still {invoice.Status} after paying it.");
@@ -72,13 +83,17 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     /// <summary>Why the check must not be recorded against this invoice, or null.</summary>
     internal static string? Refusal(Invoice invoice, PaymentEntity payment) => invoice.Status switch
     {
-        "paid" => $"invoice {invoice.Id} is already paid; the check was not recorded",
-        "void" => $"invoice {invoice.Id} is void; the check was not recorded",
-        "draft" => $"invoice {invoice.Id} is a draft (not finalized); the check was not recorded",
+        "paid" => $"invoice {invoice.Id} is already paid; {NotTaken(payment)}",
+        "void" => $"invoice {invoice.Id} is void; {NotTaken(payment)}",
+        "draft" => $"invoice {invoice.Id} is a draft (not finalized); {NotTaken(payment)}",
         _ when !string.Equals(invoice.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase) =>
-            $"check currency {payment.Currency} differs from invoice {invoice.Id}'s currency {invoice.Currency}",
+            $"{payment.Kind} currency {payment.Currency} differs from invoice {invoice.Id}'s currency {invoice.Currency}",
         _ when invoice.AmountDue != payment.Amount =>
-            string.Create(CultureInfo.InvariantCulture, $"check amount {payment.Amount / 100m:0.00} differs from invoice {invoice.Id}'s amount due {invoice.AmountDue / 100m:0.00}"),
+            string.Create(CultureInfo.InvariantCulture, $"{payment.Kind} amount {payment.Amount / 100m:0.00} differs from invoice {invoice.Id}'s amount due {invoice.AmountDue / 100m:0.00}"),
         _ => null,
     };
+
+    /// <summary>What became of a payment that did not settle its invoice, in plain words.</summary>
+    internal static string NotTaken(PaymentEntity payment) =>
+        payment.Kind == PaymentKinds.Check ? "the check was not recorded: return it to the member" : "no card was charged";
 }

@@ -62,6 +62,25 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The status of the payment's intent at Stripe; null when it names none or Stripe cannot be asked now.</summary>
+    public async Task<string?> IntentStatusAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.VendorReference is not { } reference || !reference.StartsWith("pi_", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Status;
+        }
+        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, reference, cancellationToken) is PostingOutcome.RetryLater)
+        {
+            return "unknown";
+        }
+    }
+
     /// <summary>One step: learn where the intent stands (read it, find it, or create it), then confirm it if it needs that.</summary>
     private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {

@@ -3,11 +3,12 @@ using PaymentIntake.Payments;
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// The one way from posting to the vendor: asks the shared circuit first, sends a card payment through
-/// <see cref="StripeVendor"/> and a mail-in check through <see cref="InvoicePayer"/>, and reports to the circuit how
+/// The one way from posting to the vendor: asks the shared circuit first, settles a payment for an invoice (a card
+/// or a mail-in check) through <see cref="InvoicePayer"/> under the invoice's one claim (<see cref="InvoiceClaims"/>),
+/// and sends any other card payment through <see cref="StripeVendor"/>, and reports to the circuit how
 /// the vendor answered ("unavailable" counts towards opening it; any other answer closes it).
 /// </summary>
-public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, VendorCircuit circuit)
+public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit)
 {
     /// <summary>Null when the vendor may be called now; otherwise why and until when the payment must wait.</summary>
     public Task<PostingOutcome.Parked?> AdmitAsync(CancellationToken cancellationToken) => circuit.AdmitAsync(cancellationToken);
@@ -20,9 +21,31 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Ven
     public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        var outcome = payment.Kind == PaymentKinds.Check
-            ? await invoices.PostAsync(payment, save, cancellationToken).ConfigureAwait(false)
-            : await cards.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
+        PostingOutcome outcome;
+        if (payment.InvoiceId is { } invoiceId)
+        {
+            // One payment settles an invoice: the claim is taken before any vendor call.
+            var holder = await claims.ClaimAsync(invoiceId, payment.PaymentId, cancellationToken).ConfigureAwait(false);
+            if (holder != payment.PaymentId)
+            {
+                return new PostingOutcome.Failed($"invoice {invoiceId} is settled by payment {holder}; {InvoicePayer.NotTaken(payment)}");
+            }
+
+            outcome = await invoices.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
+            if (outcome is PostingOutcome.Declined or PostingOutcome.Failed)
+            {
+                await claims.ReleaseAsync(invoiceId, payment.PaymentId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (payment.Kind == PaymentKinds.Check)
+        {
+            outcome = await invoices.PostAsync(payment, save, cancellationToken).ConfigureAwait(false); // a check always names its invoice
+        }
+        else
+        {
+            outcome = await cards.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
+        }
+
         if (outcome is PostingOutcome.RetryLater)
         {
             await circuit.RecordUnavailableAsync(cancellationToken).ConfigureAwait(false);
@@ -42,8 +65,37 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Ven
     public Task<PostingOutcome> AbandonAsync(PaymentEntity payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        return payment.Kind == PaymentKinds.Check
-            ? Task.FromResult<PostingOutcome>(new PostingOutcome.Failed("a check is never recorded before it posts"))
+        return payment.InvoiceId is not null
+            ? AbandonInvoiceAsync(payment, cancellationToken)
             : cards.AbandonAsync(payment, cancellationToken);
+    }
+
+    /// <summary>
+    /// Why replaying a failed payment would be wrong, or null when it may be replayed: its invoice is settled by another
+    /// payment, or its PaymentIntent succeeded or was canceled (a canceled intent can never be confirmed again; the
+    /// member pays anew), or Stripe cannot be asked now.
+    /// </summary>
+    public async Task<string?> ReplayRefusalAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.InvoiceId is { } invoiceId && await claims.HolderAsync(invoiceId, cancellationToken).ConfigureAwait(false) is { } holder && holder != payment.PaymentId)
+        {
+            return $"invoice {invoiceId} is settled by payment {holder}";
+        }
+
+        return await cards.IntentStatusAsync(payment, cancellationToken).ConfigureAwait(false) switch
+        {
+            "succeeded" => $"its PaymentIntent {payment.VendorReference} succeeded: the member was charged",
+            "canceled" => $"its PaymentIntent {payment.VendorReference} is canceled and can never be confirmed; the member must pay anew",
+            "unknown" => "Stripe could not be asked about its PaymentIntent now; replay it later",
+            _ => null,
+        };
+    }
+
+    private async Task<PostingOutcome> AbandonInvoiceAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    {
+        // An invoice is paid in one call or not at all: nothing is left to cancel; the claim goes back.
+        await claims.ReleaseAsync(payment.InvoiceId!, payment.PaymentId, cancellationToken).ConfigureAwait(false);
+        return new PostingOutcome.Failed($"invoice {payment.InvoiceId} was not paid; {InvoicePayer.NotTaken(payment)}");
     }
 }

@@ -17,9 +17,9 @@ public sealed class InvoicePayerTests
         Assert.Null(InvoicePayer.Refusal(Invoice(), Check()));
 
     [Theory]
-    [InlineData("paid", "invoice in_1 is already paid; the check was not recorded")]
-    [InlineData("void", "invoice in_1 is void; the check was not recorded")]
-    [InlineData("draft", "invoice in_1 is a draft (not finalized); the check was not recorded")]
+    [InlineData("paid", "invoice in_1 is already paid; the check was not recorded: return it to the member")]
+    [InlineData("void", "invoice in_1 is void; the check was not recorded: return it to the member")]
+    [InlineData("draft", "invoice in_1 is a draft (not finalized); the check was not recorded: return it to the member")]
     public void Refusal_InvoiceNotOpen_SaysWhy(string status, string reason) =>
         Assert.Equal(reason, InvoicePayer.Refusal(Invoice(status), Check()));
 
