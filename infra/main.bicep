@@ -28,15 +28,15 @@ param paymentIdSecret string
 @description('Application (client) id of the Entra ID app registration that defines the app roles intake, lockbox and operations.')
 param entraClientId string
 
-@description('Most instances of the app. Instances × postingRatePerSecond must stay under Stripe\'s 100 requests/s live limit (keep ≤ 90).')
+@description('Most instances of the app. Flex Consumption refuses fewer than 40 in most regions; the vendor\'s rate is shared by all instances, so scaling out never exceeds it.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Vendor requests per second for the whole app, all instances together (Posting:VendorRatePerSecond); keep it under Stripe\'s 100/s live limit.')
 @minValue(1)
-@maxValue(40)
-param maximumInstanceCount int = 1
-
-@description('Vendor requests per second per instance (Posting:RatePerSecond).')
-param postingRatePerSecond int = 80
-
-var rateIsSafe = maximumInstanceCount * postingRatePerSecond <= 90
+@maxValue(95)
+param vendorRatePerSecond int = 80
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
@@ -67,8 +67,7 @@ module app 'modules/functionapp.bicep' = {
     paymentIdSecret: paymentIdSecret
     entraClientId: entraClientId
     maximumInstanceCount: maximumInstanceCount
-    // Refuse a combination that could exceed Stripe's limit: fall back to a safe per-instance rate.
-    postingRatePerSecond: rateIsSafe ? postingRatePerSecond : 90 / maximumInstanceCount
+    vendorRatePerSecond: vendorRatePerSecond
   }
 }
 

@@ -48,7 +48,7 @@ internal static class BatchBenchmark
             ["Stripe:ApiKey"] = "sk_test_bench",
             ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
             ["PaymentIntake:NamePrefix"] = prefix,
-            ["Posting:RatePerSecond"] = "10000",
+            ["Posting:VendorRatePerSecond"] = "10000",
             ["Logging:LogLevel:Default"] = "Error",
         };
 

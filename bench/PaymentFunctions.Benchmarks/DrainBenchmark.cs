@@ -23,7 +23,7 @@ internal static class DrainBenchmark
         await using var host = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["Posting:RatePerSecond"] = postingRate.ToString(CultureInfo.InvariantCulture),
+            ["Posting:VendorRatePerSecond"] = postingRate.ToString(CultureInfo.InvariantCulture),
             ["LocalHost:Timers:ProbeVendor"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Error",
         });

@@ -60,6 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentIntakeService>();
         services.AddSingleton<BatchStore>();
         services.AddSingleton<BatchService>();
+        services.AddSingleton<VendorRateShares>();
+        services.AddSingleton<VendorPacer>();
         services.AddSingleton<VendorPipeline>();
         services.AddSingleton<StripeVendor>();
         services.AddSingleton<InvoicePayer>();

@@ -11,7 +11,7 @@ param maximumInstanceCount int
 @secure()
 param paymentIdSecret string
 param entraClientId string
-param postingRatePerSecond int
+param vendorRatePerSecond int
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -57,7 +57,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Stripe__WebhookSecret', value: stripeWebhookSecret }
         { name: 'Stripe__ReturnUrl', value: stripeReturnUrl }
         { name: 'PaymentIntake__IdSecret', value: paymentIdSecret }
-        { name: 'Posting__RatePerSecond', value: string(postingRatePerSecond) }
+        { name: 'Posting__VendorRatePerSecond', value: string(vendorRatePerSecond) }
       ]
     }
   }

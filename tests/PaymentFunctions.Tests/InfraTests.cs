@@ -11,7 +11,7 @@ public sealed class InfraTests
         typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == key).Value!;
 
     [Fact]
-    public async Task MainBicep_Builds_WithOneInstanceAt80PerSecondByDefault()
+    public async Task MainBicep_Builds_WithoutAnInstanceCapAndOneSharedVendorRate()
     {
         var bicep = Metadata("Bicep");
         if (!OperatingSystem.IsWindows())
@@ -32,7 +32,9 @@ public sealed class InfraTests
         Assert.True(process.ExitCode == 0, await error);
         Assert.Equal("", (await error).Trim());
         var parameters = JsonDocument.Parse(await output).RootElement.GetProperty("parameters");
-        Assert.Equal(1, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
-        Assert.Equal(80, parameters.GetProperty("postingRatePerSecond").GetProperty("defaultValue").GetInt32());
+        Assert.True(parameters.GetProperty("maximumInstanceCount").GetProperty("minValue").GetInt32() >= 40, "Flex Consumption refuses fewer than 40 instances in most regions.");
+        Assert.Equal(100, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(80, parameters.GetProperty("vendorRatePerSecond").GetProperty("defaultValue").GetInt32());
+        Assert.False(parameters.TryGetProperty("postingRatePerSecond", out _));
     }
 }

@@ -20,9 +20,16 @@ public sealed class PostingOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan MaxPostingAge { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>Most vendor requests per second from one instance. Default 80 (Stripe allows 100/s in live mode).</summary>
+    /// <summary>
+    /// Most vendor requests per second from the whole app, all instances together (they share it through storage).
+    /// Default 80, under Stripe's 100/s live-mode limit.
+    /// </summary>
     [Range(1, 10_000)]
-    public int RatePerSecond { get; set; } = 80;
+    public int VendorRatePerSecond { get; set; } = 80;
+
+    /// <summary>How often an instance that calls the vendor renews its share of the rate. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RateShareRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Consecutive "vendor unavailable" attempts that open the shared circuit. Default 5.</summary>
     [Range(1, 1000)]
@@ -39,6 +46,13 @@ public sealed class PostingOptions
     /// <summary>How long an instance trusts its last read of the circuit. Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CircuitCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a payment in <c>posting</c> belongs to the worker posting it: another delivery of its message stands
+    /// back until then (longer than one attempt: request timeout × tries plus backoff). Default 2 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan PostingLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a payment may sit without progress before the reconciler re-enqueues it. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]

@@ -95,6 +95,18 @@ public sealed class PaymentStateMachine(PaymentStore store, StatusCounters count
         return true;
     }
 
+    /// <summary>
+    /// Claims the payment for posting (<c>accepted → posting</c>). A payment already <c>posting</c> is taken over only
+    /// when its last write is older than <paramref name="lease"/> — its poster crashed; otherwise another worker is
+    /// posting it now (a duplicate message) and this one stands back. False when not claimed.
+    /// </summary>
+    public Task<bool> TryClaimAsync(PaymentEntity row, TimeSpan lease, CancellationToken cancellationToken) =>
+        IsBeingPosted(row, lease) ? Task.FromResult(false) : TryMoveAsync(row, PaymentStatus.Posting, cancellationToken);
+
+    /// <summary>True while another worker's claim on the payment (<c>posting</c>, written less than <paramref name="lease"/> ago) stands.</summary>
+    public bool IsBeingPosted(PaymentEntity row, TimeSpan lease) =>
+        (row ?? throw new ArgumentNullException(nameof(row))).Status == PaymentStatus.Posting && time.GetUtcNow() - row.UpdatedAt < lease;
+
     private static FrozenSet<string> Set(params string[] statuses) => statuses.ToFrozenSet(StringComparer.Ordinal);
 }
 

@@ -47,6 +47,13 @@ public sealed class PaymentPoster(
             return;
         }
 
+        if (payments.IsBeingPosted(row, policy.PostingLease))
+        {
+            // A duplicate message (the waker, the reconciler, a retry) while another worker posts it: stand back.
+            PostingLog.ClaimedElsewhere(logger, paymentId);
+            return;
+        }
+
         row.Attempts++;
         if (await vendor.AdmitAsync(cancellationToken).ConfigureAwait(false) is { } parked)
         {
@@ -55,7 +62,7 @@ public sealed class PaymentPoster(
             return;
         }
 
-        if (!await payments.TryMoveAsync(row, PaymentStatus.Posting, cancellationToken).ConfigureAwait(false))
+        if (!await payments.TryClaimAsync(row, policy.PostingLease, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ClaimedElsewhere(logger, paymentId);
             return;

@@ -29,6 +29,9 @@ public abstract record RecoveryAction
 /// </summary>
 public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeProvider time)
 {
+    /// <summary>How long a payment in <c>posting</c> belongs to the worker posting it (<see cref="PostingOptions.PostingLease"/>).</summary>
+    public TimeSpan PostingLease => options.Value.PostingLease;
+
     /// <summary>Decides with the current time, the configured options and fresh jitter.</summary>
     public RecoveryAction Decide(PostingOutcome outcome, PaymentEntity payment) =>
         Decide(outcome, payment, time.GetUtcNow(), options.Value, Random.Shared.NextDouble());

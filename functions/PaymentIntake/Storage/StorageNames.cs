@@ -39,6 +39,9 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Blob container of raw batch files (as received, for audit) and their reports (<c>batches</c>).</summary>
     public string BatchesContainer { get; } = Apply(options.Value.NamePrefix, "batches");
 
+    /// <summary>Heartbeats of the instances that share the vendor's rate (<c>vendorrate</c>).</summary>
+    public string VendorRateTable { get; } = Apply(options.Value.NamePrefix, "vendorrate");
+
     /// <summary>Which payment settles each invoice, one claim per invoice (<c>invoiceclaims</c>).</summary>
     public string InvoiceClaimsTable { get; } = Apply(options.Value.NamePrefix, "invoiceclaims");
 

@@ -48,6 +48,8 @@ public sealed class CoreServices : IAsyncDisposable
             ["Stripe:MaxRetries"] = "0",
             ["PaymentIntake:NamePrefix"] = prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
+            ["Posting:RateShareRefresh"] = "00:00:00.200",
+            ["Posting:PostingLease"] = "00:00:15",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

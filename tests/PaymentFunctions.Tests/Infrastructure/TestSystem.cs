@@ -20,8 +20,11 @@ public sealed class TestSystem : IAsyncDisposable
 {
     public const int MaxDequeueCount = 3;
 
-    private TestSystem(LocalFunctionsHost host, StripeEmulatorServer emulator, string prefix, string storage)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private TestSystem(LocalFunctionsHost host, StripeEmulatorServer emulator, string prefix, string storage, IReadOnlyDictionary<string, string?> settings)
     {
+        _settings = settings;
         Host = host;
         Emulator = emulator;
         Prefix = prefix;
@@ -75,6 +78,8 @@ public sealed class TestSystem : IAsyncDisposable
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
+            ["Posting:RateShareRefresh"] = "00:00:00.200",
+            ["Posting:PostingLease"] = "00:00:15",
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
             ["Posting:RetryLaterMaxDelay"] = "00:00:01",
             ["Posting:CircuitBreakDuration"] = "00:00:00.500",
@@ -97,7 +102,7 @@ public sealed class TestSystem : IAsyncDisposable
         {
             var host = await LocalFunctionsHost.StartAsync([], settings);
             emulator.State.WebhookUrl = webhooks ? new Uri(host.BaseUrl, "api/webhooks/stripe") : null;
-            return new TestSystem(host, emulator, prefix, azurite.ConnectionString);
+            return new TestSystem(host, emulator, prefix, azurite.ConnectionString, settings);
         }
         catch
         {
@@ -107,6 +112,9 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     public QueueClient Queue(string name) => new(Storage, Prefix + name);
+
+    /// <summary>Another instance of the app on the same storage names and vendor (a scaled-out Functions app); the caller disposes it.</summary>
+    public Task<LocalFunctionsHost> StartPeerAsync() => LocalFunctionsHost.StartAsync([], _settings);
 
     public static object Payment(string method = "pm_card_visa", long amount = 45600, string memberId = "M-1001") =>
         new { memberId, amount, currency = "usd", paymentMethodId = method };

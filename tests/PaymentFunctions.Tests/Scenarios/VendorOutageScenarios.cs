@@ -16,7 +16,7 @@ public sealed class VendorOutageScenarios(AzuriteFixture azurite, Xunit.Abstract
     {
         await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
         {
-            ["Posting:RatePerSecond"] = RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Posting:VendorRatePerSecond"] = RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Posting:RetryLaterBaseDelay"] = "00:00:01",
             ["Posting:RetryLaterMaxDelay"] = "00:00:05",
             ["Posting:CircuitBreakDuration"] = "00:00:01",

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -10,18 +9,18 @@ namespace PaymentIntake.Posting;
 /// <summary>
 /// The resilience pipelines around the vendor. <see cref="Attempt"/> retries a whole posting step (read the intent,
 /// then act) on transient failures, with exponential backoff and jitter, so a retry after a lost answer reads before it
-/// acts. <see cref="Call"/> wraps every single HTTP request: the per-instance rate limit (requests wait their turn),
-/// then a timeout. Stripe.net's own retries are off, so these are the real numbers.
+/// acts. Every single HTTP request waits its turn at the app-wide rate (<see cref="VendorPacer"/>), then runs under
+/// <see cref="Call"/>'s timeout. Stripe.net's own retries are off, so these are the real numbers.
 /// </summary>
-public sealed class VendorPipeline : IDisposable
+public sealed class VendorPipeline
 {
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly VendorPacer _pacer;
 
     /// <summary>Builds the pipelines from <see cref="StripeOptions"/> and <see cref="PostingOptions"/>.</summary>
-    public VendorPipeline(IOptions<StripeOptions> stripe, IOptions<PostingOptions> posting, TimeProvider time, ILogger<VendorPipeline> logger)
+    public VendorPipeline(IOptions<StripeOptions> stripe, VendorPacer pacer, TimeProvider time, ILogger<VendorPipeline> logger)
     {
         ArgumentNullException.ThrowIfNull(stripe);
-        ArgumentNullException.ThrowIfNull(posting);
+        _pacer = pacer;
         var o = stripe.Value;
         var attempt = new ResiliencePipelineBuilder { TimeProvider = time };
         if (o.MaxRetries > 0)
@@ -43,21 +42,7 @@ public sealed class VendorPipeline : IDisposable
 
         Attempt = attempt.Build();
 
-        // Tokens are refilled every 1/rate s (at most one token at a time: no burst above the rate); above 100/s the
-        // refill timer runs every 10 ms with rate/100 tokens, because a shorter timer period does not work.
-        var period = TimeSpan.FromSeconds(Math.Max(1.0 / posting.Value.RatePerSecond, 0.010));
-        var tokens = Math.Max(1, (int)Math.Round(posting.Value.RatePerSecond * period.TotalSeconds));
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = tokens,
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = period,
-            QueueLimit = 100_000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
         Call = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRateLimiter(_limiter)
             .AddTimeout(o.RequestTimeout)
             .Build();
     }
@@ -65,7 +50,7 @@ public sealed class VendorPipeline : IDisposable
     /// <summary>Retries around one posting step.</summary>
     public ResiliencePipeline Attempt { get; }
 
-    /// <summary>Rate limit and timeout around one HTTP request.</summary>
+    /// <summary>The timeout around one HTTP request (the pacer has let it through first).</summary>
     public ResiliencePipeline Call { get; }
 
     /// <summary>
@@ -85,10 +70,10 @@ public sealed class VendorPipeline : IDisposable
         }
     }
 
-    /// <summary>One HTTP request to the vendor, rate-limited and bounded by the request timeout.</summary>
-    public ValueTask<T> CallAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken) =>
-        Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken);
-
-    /// <inheritdoc />
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>One HTTP request to the vendor, at this instance's share of the app's rate, bounded by the request timeout.</summary>
+    public async ValueTask<T> CallAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+    {
+        await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 }

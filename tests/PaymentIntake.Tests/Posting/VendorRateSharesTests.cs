@@ -1,0 +1,42 @@
+using PaymentIntake.Posting;
+
+namespace PaymentIntake.Tests;
+
+public sealed class VendorRateSharesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
+
+    private static RateHeartbeat Beat(string instance, double joinedSecondsAgo, double seenSecondsAgo = 0) =>
+        new(instance, Now.AddSeconds(-joinedSecondsAgo), Now.AddSeconds(-seenSecondsAgo));
+
+    [Fact]
+    public void ShareOf_AloneAndWarm_IsTheWholeRate() =>
+        Assert.Equal(80, VendorRateShares.ShareOf(80, [Beat("a", 10)], "a", Now, Refresh));
+
+    [Fact]
+    public void ShareOf_Joining_IsZeroUntilEveryoneCountedIt() =>
+        Assert.Equal(0, VendorRateShares.ShareOf(80, [Beat("a", 3.9), Beat("b", 60)], "a", Now, Refresh));
+
+    [Fact]
+    public void ShareOf_OthersJoining_AreCountedAtOnce() =>
+        Assert.Equal(40, VendorRateShares.ShareOf(80, [Beat("a", 60), Beat("b", 0)], "a", Now, Refresh));
+
+    [Fact]
+    public void ShareOf_ThreeWarmInstances_SplitTheRate()
+    {
+        var beats = new[] { Beat("a", 60, 1), Beat("b", 60, 0.5), Beat("c", 60) };
+
+        var total = beats.Sum(b => VendorRateShares.ShareOf(90, beats, b.Instance, Now, Refresh));
+
+        Assert.Equal(90, total, precision: 6);
+    }
+
+    [Fact]
+    public void ShareOf_AnInstanceSilentForThreePeriods_IsNoLongerCounted() =>
+        Assert.Equal(80, VendorRateShares.ShareOf(80, [Beat("a", 60), Beat("gone", 600, 6)], "a", Now, Refresh));
+
+    [Fact]
+    public void ShareOf_NotRegisteredYet_IsZero() =>
+        Assert.Equal(0, VendorRateShares.ShareOf(80, [Beat("b", 60)], "a", Now, Refresh));
+}
