@@ -96,9 +96,10 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
 
             if (builder.Configuration.GetValue($"{LocalHostOptions.Section}:TimerTriggers", true))
             {
+                builder.Services.AddSingleton<TimerRunClaims>();
                 foreach (var timerFunction in catalog.Timers)
                 {
-                    _ = TimerTriggerPump.Interval(timerFunction, builder.Configuration); // refuse unsupported schedules at start
+                    _ = TimerTriggerPump.Schedule(timerFunction, builder.Configuration); // refuse invalid schedules at start
                     builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerPump>(sp, timerFunction));
                 }
             }

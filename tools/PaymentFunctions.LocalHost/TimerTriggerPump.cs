@@ -1,58 +1,69 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using NCrontab;
 
 namespace PaymentFunctions.LocalHost;
 
 /// <summary>
-/// Runs one timer-triggered function at a fixed interval: from <c>LocalHost:Timers:{name}</c> (a TimeSpan) if set,
-/// else from the attribute's NCRONTAB schedule in one of the forms <c>0 */N * * * *</c> (every N minutes) or
-/// <c>*/N * * * * *</c> (every N seconds). Other schedules are refused at start.
+/// Runs one timer-triggered function at the occurrences of its NCRONTAB schedule (six fields, seconds first, UTC, as
+/// the Functions host reads it, parsed by NCrontab), or every <c>LocalHost:Timers:{name}</c> (a TimeSpan, occurrences
+/// aligned to whole multiples of it). Each occurrence runs once across every local host on the storage account
+/// (<see cref="TimerRunClaims"/>). An invalid schedule is refused at start.
 /// </summary>
 internal sealed partial class TimerTriggerPump(
     TimerFunction function,
     IServiceProvider services,
     IConfiguration configuration,
+    TimerRunClaims claims,
     TimeProvider time,
     ILogger<TimerTriggerPump> logger) : BackgroundService
 {
-    public static TimeSpan Interval(TimerFunction function, IConfiguration configuration)
+    /// <summary>The function's next occurrence after a UTC time.</summary>
+    public static Func<DateTime, DateTime> Schedule(TimerFunction function, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration[$"{LocalHostOptions.Section}:Timers:{function.Name}"] is { Length: > 0 } configured)
         {
-            return TimeSpan.Parse(configured, CultureInfo.InvariantCulture);
+            var interval = TimeSpan.Parse(configured, CultureInfo.InvariantCulture);
+            if (interval <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"{LocalHostOptions.Section}:Timers:{function.Name} must be a positive interval.");
+            }
+
+            return after => new DateTime(((after.Ticks / interval.Ticks) + 1) * interval.Ticks, DateTimeKind.Utc);
         }
 
-        if (EveryNMinutes().Match(function.Schedule) is { Success: true } minutes)
-        {
-            return TimeSpan.FromMinutes(int.Parse(minutes.Groups[1].Value, CultureInfo.InvariantCulture));
-        }
-
-        if (EveryNSeconds().Match(function.Schedule) is { Success: true } seconds)
-        {
-            return TimeSpan.FromSeconds(int.Parse(seconds.Groups[1].Value, CultureInfo.InvariantCulture));
-        }
-
-        throw new NotSupportedException($"The local host cannot run schedule '{function.Schedule}' of {function.Name}; set {LocalHostOptions.Section}:Timers:{function.Name} to an interval.");
+        var schedule = CrontabSchedule.TryParse(function.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true })
+            ?? throw new NotSupportedException($"The schedule '{function.Schedule}' of {function.Name} is not an NCRONTAB expression with six fields (seconds first).");
+        return after => DateTime.SpecifyKind(schedule.GetNextOccurrence(after), DateTimeKind.Utc);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval(function, configuration), time);
+        var next = Schedule(function, configuration);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var occurrence = next(time.GetUtcNow().UtcDateTime);
+                var wait = occurrence - time.GetUtcNow().UtcDateTime;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+                }
+
                 try
                 {
-                    await FunctionInvoker.InvokeAsync(services, function.Method, FunctionInvoker.TimerBinder(stoppingToken)).ConfigureAwait(false);
+                    if (await claims.TryClaimAsync(function.Name, occurrence, stoppingToken).ConfigureAwait(false))
+                    {
+                        await FunctionInvoker.InvokeAsync(services, function.Method, FunctionInvoker.TimerBinder(stoppingToken)).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     return;
                 }
-#pragma warning disable CA1031 // A failed run is logged; the next tick runs again, as under the Functions host.
+#pragma warning disable CA1031 // A failed run is logged; the next occurrence runs again, as under the Functions host.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
@@ -64,12 +75,6 @@ internal sealed partial class TimerTriggerPump(
         {
         }
     }
-
-    [GeneratedRegex(@"^0 \*/(\d+) \* \* \* \*$")]
-    private static partial Regex EveryNMinutes();
-
-    [GeneratedRegex(@"^\*/(\d+) \* \* \* \* \*$")]
-    private static partial Regex EveryNSeconds();
 
     private static partial class Log
     {

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PaymentFunctions.LocalHost;
+using PaymentFunctions.Tests.Infrastructure;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Scenarios;
+
+/// <summary>Three instances of the app on one storage account and one vendor, as a scaled-out Functions app.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const int VendorLimit = 30;
+    private const int OurRate = 24; // three instances at 8/s each: at most 9 each in any rolling second, 27 < 30
+
+    private static Dictionary<string, string?> Settings => new()
+    {
+        ["Posting:VendorRatePerSecond"] = OurRate.ToString(CultureInfo.InvariantCulture),
+        ["Posting:RetryLaterBaseDelay"] = "00:00:00.500",
+        ["Posting:RetryLaterMaxDelay"] = "00:00:02",
+        ["Posting:CircuitBreakDuration"] = "00:00:00.500",
+    };
+
+    private static async Task<List<string>> SubmitAsync(TestSystem system, IEnumerable<LocalFunctionsHost> hosts, int perHost)
+    {
+        var ids = new List<string>();
+        foreach (var host in hosts)
+        {
+            using var client = new HttpClient { BaseAddress = host.BaseUrl };
+            client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
+            for (var i = 0; i < perHost; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments") { Content = JsonContent.Create(TestSystem.Payment(memberId: $"M-{ids.Count}")) };
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                using var response = await client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+            }
+        }
+
+        return ids;
+    }
+
+    [Fact]
+    public async Task When_three_instances_drain_after_an_outage_Should_charge_each_payment_once_within_the_vendors_one_limit()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, Settings);
+        await using var second = await system.StartPeerAsync();
+        await using var third = await system.StartPeerAsync();
+        var state = system.Emulator.State;
+        state.RateLimitPerSecond = VendorLimit;
+        state.SetFault(FaultMode.ServerError);
+
+        var ids = await SubmitAsync(system, [system.Host, second, third], perHost: 50);
+        await system.WaitForVendorStateAsync("down");
+        state.SetFault(FaultMode.None);
+
+        foreach (var id in ids)
+        {
+            await system.WaitForStatusAsync(id, "posted", TimeSpan.FromSeconds(90));
+        }
+
+        output.WriteLine($"requests {state.Requests}, 429s {state.RateLimited}, most in one second {state.MaxRequestsPerSecond}");
+        Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
+        Assert.Equal(0, state.RateLimited);
+        Assert.True(state.MaxRequestsPerSecond <= VendorLimit, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; its limit is {VendorLimit}.");
+    }
+
+    [Fact]
+    public async Task When_one_of_three_instances_stops_mid_drain_Should_have_the_others_finish_every_payment()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, Settings);
+        await using var second = await system.StartPeerAsync();
+        var third = await system.StartPeerAsync();
+        var state = system.Emulator.State;
+        state.SetFault(FaultMode.ServerError);
+        var ids = await SubmitAsync(system, [system.Host, second, third], perHost: 30);
+        await system.WaitForVendorStateAsync("down");
+
+        state.SetFault(FaultMode.None);
+        await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the stop.");
+        await third.DisposeAsync();
+
+        foreach (var id in ids)
+        {
+            await system.WaitForStatusAsync(id, "posted", TimeSpan.FromSeconds(90));
+        }
+
+        Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
+    }
+
+    [Fact]
+    public async Task When_three_instances_run_the_same_timer_Should_run_each_occurrence_once()
+    {
+        var settings = new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false", ["LocalHost:Timers:ReconcilePayments"] = "01:00:00" };
+        await using var system = await TestSystem.StartAsync(azurite, settings);
+        await using var second = await system.StartPeerAsync();
+        await using var third = await system.StartPeerAsync();
+        var state = system.Emulator.State;
+        var first = await Poll.UntilAsync(() => Task.FromResult(state.Requests), r => r >= 1, TimeSpan.FromSeconds(20), r => "The probe never ran.");
+        var start = DateTime.UtcNow;
+
+        // ProbeVendor runs every 0.5 s (one vendor request per run); three hosts without one-run-per-occurrence would triple it.
+        var requests = await Poll.UntilAsync(() => Task.FromResult(state.Requests), r => r >= first + 8, TimeSpan.FromSeconds(30), r => $"Only {r} probes ran.");
+        var occurrences = (DateTime.UtcNow - start).TotalSeconds / 0.5;
+
+        Assert.True(requests - first <= occurrences + 2, $"{requests - first} probe runs in {occurrences:0.0} occurrences: more than one host ran an occurrence.");
+    }
+}
