@@ -18,7 +18,7 @@ namespace PaymentFunctions.Benchmarks;
 /// </summary>
 internal static class DrainBenchmark
 {
-    public static async Task RunAsync(int payments, int vendorLimit, int postingRate, TimeSpan outage)
+    public static async Task RunAsync(int payments, int vendorLimit, int postingRate, TimeSpan outage, int instances = 1)
     {
         await using var host = await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>
         {
@@ -28,6 +28,23 @@ internal static class DrainBenchmark
             ["Logging:LogLevel:Default"] = "Error",
         });
         var emulator = host.Emulator!.State;
+        // More instances of the app on the same storage and vendor: they share the one vendor rate.
+        var peers = new List<LocalFunctionsHost>();
+        for (var i = 1; i < instances; i++)
+        {
+            peers.Add(await LocalFunctionsHost.StartAsync([], new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["AzureWebJobsStorage"] = host.StorageConnectionString,
+                ["Stripe:ApiKey"] = LocalFunctionsHost.EmulatorApiKey,
+                ["Stripe:ApiBase"] = host.Emulator!.BaseUrl.ToString(),
+                ["Posting:VendorRatePerSecond"] = postingRate.ToString(CultureInfo.InvariantCulture),
+                ["LocalHost:Timers:ProbeVendor"] = "00:00:02",
+                ["Logging:LogLevel:Default"] = "Error",
+            }));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{instances} instance(s) of the app"));
         var metrics = host.App.Services.GetRequiredService<StorageMetrics>();
         var rows = new TableServiceClient(host.StorageConnectionString).GetTableClient(host.App.Services.GetRequiredService<StorageNames>().PaymentsTable);
         using var client = new HttpClient { BaseAddress = host.BaseUrl };
@@ -84,6 +101,10 @@ internal static class DrainBenchmark
         ResultTable.Row("most vendor requests in one second", $"{emulator.MaxRequestsPerSecond}");
         ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"queue operations per payment during the outage ({outage.TotalSeconds:F0} s)"), $"{(double)queueOpsDuringOutage / payments:F2}");
         ResultTable.Row("payments charged exactly once", $"{ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)})");
+        foreach (var peer in peers)
+        {
+            await peer.DisposeAsync();
+        }
     }
 
     private static async Task<int> CountAsync(TableClient rows, Func<PaymentEntity, bool> predicate)

@@ -2,7 +2,7 @@ using System.Globalization;
 using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
-//                                                                 -- drain [payments] [vendor limit/s] [posting rate/s] [outage s]
+//                                                                 -- drain [payments] [vendor limit/s] [app's vendor rate/s] [outage s] [instances]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
@@ -15,7 +15,7 @@ switch (which)
     case "drain":
         // drain [payments] [vendor limit/s] [posting rate/s] [outage seconds]
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
-        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)));
+        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)), Arg(5, 1));
         return 0;
     case "batch":
         await BatchBenchmark.RunAsync(

@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentsDueIndex>();
         services.AddSingleton<PaymentIntakeService>();
         services.AddSingleton<BatchStore>();
+        services.AddSingleton<BatchQueue>();
         services.AddSingleton<BatchService>();
         services.AddSingleton<VendorRateShares>();
         services.AddSingleton<VendorPacer>();

@@ -18,7 +18,8 @@ internal static class BatchCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "The lockbox CSV file." };
         var batchId = new Option<string?>("--batch-id") { Description = "Batch id (default: the file name without extension)." };
-        var upload = new Command("upload", "Upload a lockbox file and print its report; exits 1 when lines were rejected.") { file, batchId };
+        var noWait = new Option<bool>("--no-wait") { Description = "Print the batch's status as soon as it is accepted, without waiting for its lines to be recorded." };
+        var upload = new Command("upload", "Upload a lockbox file, wait while its lines are recorded (progress on stderr), and print its report; exits 1 when lines were rejected.") { file, batchId, noWait };
         upload.SetAction(wrap(async (ctx, ct) =>
         {
             var info = ctx.Parse.GetValue(file)!;
@@ -39,12 +40,60 @@ internal static class BatchCommands
             content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
             content.Headers.ContentLength = info.Length;
             var (status, body) = await ctx.Api.PutAsync($"api/batches/{Uri.EscapeDataString(id)}", content, ct).ConfigureAwait(false);
-            if (status is not (HttpStatusCode.Created or HttpStatusCode.OK))
+            if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
             {
                 throw new CliException(status >= HttpStatusCode.InternalServerError ? ExitCodes.ServerError : ExitCodes.Problem, Problem(status, body));
             }
 
-            return Print(ctx, body, status == HttpStatusCode.OK ? "(uploaded before: same content, same report)" : null);
+            if (status == HttpStatusCode.OK)
+            {
+                return Print(ctx, body, "(uploaded before: same content, same report)");
+            }
+
+            if (ctx.Parse.GetValue(noWait))
+            {
+                if (ctx.Out.Json)
+                {
+                    ctx.Out.JsonDocument(body);
+                }
+                else
+                {
+                    ctx.Out.KeyValues($"Batch {Render.Text(body, "batchId")} accepted; recording its lines", [("lines", Render.Text(body, "lines")), ("status", Render.Text(body, "status"))]);
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            // The lines are recorded from a queue: poll the batch until its report is complete (or give up after an hour
+            // of no progress, leaving the batch to finish on its own).
+            var lastShown = -1;
+            var lastProgressAt = DateTime.UtcNow;
+            while (true)
+            {
+                var batch = await ctx.Api.GetAsync($"api/batches/{Uri.EscapeDataString(id)}", ct).ConfigureAwait(false);
+                if (Render.Text(batch, "status") == "complete")
+                {
+                    return Print(ctx, batch, null);
+                }
+
+                var processed = batch.GetProperty("linesProcessed").GetInt32();
+                if (processed != lastShown)
+                {
+                    lastProgressAt = DateTime.UtcNow;
+                }
+                else if (DateTime.UtcNow - lastProgressAt > TimeSpan.FromHours(1))
+                {
+                    throw new CliException(ExitCodes.Problem, $"Batch {id} made no progress for an hour ({processed} of {batch.GetProperty("lines").GetInt32()} lines recorded); it goes on in the background: paymentctl batch show {id}.");
+                }
+
+                if (!ctx.Out.Json && processed != lastShown)
+                {
+                    lastShown = processed;
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recorded {processed} of {batch.GetProperty("lines").GetInt32()} lines"));
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+            }
         }));
         return upload;
     }

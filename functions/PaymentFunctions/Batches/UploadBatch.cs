@@ -6,7 +6,10 @@ using PaymentIntake.Batches;
 
 namespace PaymentFunctions.Batches;
 
-/// <summary><c>PUT /api/batches/{batchId}</c>: a lockbox file as <c>text/csv</c>; answers with the batch report.</summary>
+/// <summary>
+/// <c>PUT /api/batches/{batchId}</c>: a lockbox file as <c>text/csv</c> (lockbox). Answers <c>202</c> with the batch's
+/// status URL once the file is stored and readable as a batch; its lines are recorded from queue <c>batches</c>.
+/// </summary>
 public sealed class UploadBatch(BatchService batches)
 {
     /// <summary>Runs the function.</summary>
@@ -29,7 +32,7 @@ public sealed class UploadBatch(BatchService batches)
 
         return await batches.UploadAsync(caller.Name, batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
         {
-            BatchUploadResult.Done { Created: true } done => new CreatedResult(Routes.BatchUrl(batchId), done.Report),
+            BatchUploadResult.Accepted accepted => new AcceptedResult(Routes.BatchUrl(batchId), accepted.Status),
             BatchUploadResult.Done done => new OkObjectResult(done.Report),
             BatchUploadResult.Invalid invalid => Problems.Validation(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
             BatchUploadResult.TooLarge tooLarge => Problems.TooLarge(tooLarge.Message),

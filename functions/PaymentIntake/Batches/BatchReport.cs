@@ -17,15 +17,22 @@ public sealed record BatchReport(
     int RejectedCount,
     IReadOnlyList<AcceptedLine> Accepted,
     IReadOnlyList<RejectedLine> Rejected,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RawFile);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RawFile)
+{
+    /// <summary>How many of <see cref="Lines"/> are recorded so far (all of them once the batch is complete).</summary>
+    public int LinesProcessed { get; init; }
+}
 
 /// <summary>What became of an upload.</summary>
 public abstract record BatchUploadResult
 {
     private BatchUploadResult() { }
 
-    /// <summary>Processed now (<paramref name="Created"/>) or a replay of the same content (the stored report).</summary>
-    public sealed record Done(BatchReport Report, bool Created) : BatchUploadResult;
+    /// <summary>The same content again, already processed: the stored report.</summary>
+    public sealed record Done(BatchReport Report) : BatchUploadResult;
+
+    /// <summary>Stored and queued for processing (or still processing): its status so far.</summary>
+    public sealed record Accepted(BatchReport Status, bool Created) : BatchUploadResult;
 
     /// <summary>The batch id is malformed, or the file cannot be read as a batch.</summary>
     public sealed record Invalid(string Field, string Message) : BatchUploadResult;

@@ -12,13 +12,16 @@ using PaymentIntake.Payments;
 namespace PaymentIntake.Batches;
 
 /// <summary>
-/// Mail-in batches: the lockbox CSV is streamed to blob storage as received (hashed and size-checked on the way),
-/// parsed from there as a stream, each line validated on its own, and every good line recorded as a payment like any
-/// other (same table, queue, retries, poison and replay). Same id and content again → the same report; same id with
-/// other content → conflict.
+/// Mail-in batches: the lockbox CSV is streamed to blob storage as received (hashed and size-checked on the way) and
+/// parsed from there (each line validated on its own; a file that is not a batch is refused at once), and the upload
+/// is answered with <c>202</c>: recording the lines — each good line a payment like any other (same table, queue,
+/// retries, poison and replay) — continues from queue <c>batches</c>, with progress on the batch row. Every step is
+/// idempotent, so a crash mid-batch is finished by the message's next delivery without duplicating or skipping a
+/// line. Same id and content again → the same batch; same id with other content → conflict.
 /// </summary>
 public sealed partial class BatchService(
     BatchStore store,
+    BatchQueue queue,
     PaymentIntakeService intake,
     PaymentIds ids,
     IOptions<BatchOptions> options,
@@ -61,69 +64,134 @@ public sealed partial class BatchService(
             bytes = hashing.BytesRead;
         }
 
-        var record = new BatchRecord(batchId!, sha, BatchStore.Processing, raw.Name, now, default);
-        if (!await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
+        var existing = await store.GetAsync(batchId!, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
         {
-            var existing = await store.GetAsync(batchId!, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && existing.ContentSha256 != sha)
+            await raw.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing.ContentSha256 != sha)
             {
-                await raw.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (SHA-256 {existing.ContentSha256}). Use a new batch id for a new file.");
             }
 
-            if (existing is { Status: BatchStore.Complete } && await store.GetReportAsync(batchId!, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (existing.Status == BatchStore.Complete && await store.GetReportAsync(batchId!, cancellationToken).ConfigureAwait(false) is { } stored)
             {
-                await raw.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new BatchUploadResult.Done(stored, Created: false);
+                return new BatchUploadResult.Done(stored);
             }
 
-            // Same content, not finished (a crash, or a concurrent upload): process again; every step is idempotent.
-            record = existing ?? record;
+            // Same content, still processing (or stalled by a crash): queue it again; processing is idempotent.
+            await queue.SendAsync(batchId!, cancellationToken).ConfigureAwait(false);
+            return new BatchUploadResult.Accepted(StatusOf(existing), Created: false);
         }
 
-        List<CheckLine> accepted;
-        List<RejectedLine> rejected;
+        int lines;
         try
         {
-            using var reader = new StreamReader(await raw.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var today = DateOnly.FromDateTime(now.UtcDateTime);
-            (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((now - options.Value.MaxReceivedAge).UtcDateTime));
+            // Parsed once here (CPU only, no storage per line), so a file that is not a batch is refused at once.
+            lines = (await ParseAsync(raw.Name, now, cancellationToken).ConfigureAwait(false)).Lines;
         }
         catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or CsvHelper.CsvHelperException)
         {
             // The raw file stays for audit; the id stays free for a corrected file.
-            await store.RemoveAsync(batchId!, cancellationToken).ConfigureAwait(false);
             return ex is BatchTooLargeException ? new BatchUploadResult.TooLarge(ex.Message) : new BatchUploadResult.Invalid("file", ex.Message);
         }
 
-        var results = new ConcurrentBag<AcceptedLine>();
-        var duplicates = new ConcurrentBag<RejectedLine>();
-        await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (check, ct) =>
+        var record = new BatchRecord(batchId!, sha, BatchStore.Processing, raw.Name, now, default) { Bytes = bytes, Lines = lines, SubmittedBy = caller };
+        if (!await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
-            var row = NewRow(ids.ForCheck(check.MemberId, check.CheckNumber), check, batchId!, acceptedAt: now, recordedAt: time.GetUtcNow());
-            row.SubmittedBy = caller;
-            if (await store.ClaimCheckAsync(check.MemberId, check.CheckNumber, batchId!, check.Line, row.PaymentId, ct).ConfigureAwait(false) is { } earlier)
-            {
-                duplicates.Add(new RejectedLine(check.Line, [$"check {check.CheckNumber} of member {check.MemberId} was already accepted in batch {earlier.BatchId} (line {earlier.Line})"]));
-                return;
-            }
+            // A concurrent upload of the same id won: answer as for a repeated upload.
+            await raw.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await UploadAgainAsync(batchId!, sha, cancellationToken).ConfigureAwait(false);
+        }
 
-            var (recorded, _) = await intake.RecordAsync(row, ct).ConfigureAwait(false);
-            results.Add(new AcceptedLine(check.Line, recorded.PaymentId, check.MemberId, check.InvoiceId, check.CheckNumber, check.Amount, check.Currency));
-        }).ConfigureAwait(false);
-
-        var allRejected = rejected.Concat(duplicates).OrderBy(r => r.Line).ToList();
-        var report = new BatchReport(batchId!, BatchStore.Complete, record.ReceivedAt, sha, bytes, accepted.Count + rejected.Count, results.Count, allRejected.Count,
-            results.OrderBy(a => a.Line).ToList(), allRejected, record.RawBlob);
-        await store.CompleteAsync(record, report, cancellationToken).ConfigureAwait(false);
-        BatchLog.Processed(logger, batchId!, report.Lines, report.AcceptedCount, report.RejectedCount);
-        return new BatchUploadResult.Done(report, Created: true);
+        await queue.SendAsync(batchId!, cancellationToken).ConfigureAwait(false);
+        return new BatchUploadResult.Accepted(StatusOf(record), Created: true);
     }
 
-    /// <summary>The report of a batch: <c>GET /api/batches/{batchId}</c>; null when unknown or not finished.</summary>
-    public Task<BatchReport?> GetReportAsync(string batchId, CancellationToken cancellationToken) =>
-        BatchIdPattern().IsMatch(batchId ?? "") ? store.GetReportAsync(batchId!, cancellationToken) : Task.FromResult<BatchReport?>(null);
+    /// <summary>
+    /// Records every line of a batch (queue trigger on <c>batches</c>), in chunks with progress on the batch row, then
+    /// stores the report. Safe to run again after a crash or alongside a duplicate message: each check is claimed and
+    /// each payment inserted only if absent.
+    /// </summary>
+    public async Task ProcessAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(batchId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Batch {batchId} has no row.");
+        if (record.Status == BatchStore.Complete)
+        {
+            return;
+        }
+
+        var (_, accepted, rejected) = await ParseAsync(record.RawBlob, record.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        var results = new ConcurrentBag<AcceptedLine>();
+        var duplicates = new ConcurrentBag<RejectedLine>();
+        var processed = rejected.Count;
+        foreach (var chunk in accepted.Chunk(ChunkLines))
+        {
+            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (check, ct) =>
+            {
+                // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
+                var row = NewRow(ids.ForCheck(check.MemberId, check.CheckNumber), check, batchId, acceptedAt: record.ReceivedAt, recordedAt: time.GetUtcNow());
+                row.SubmittedBy = record.SubmittedBy;
+                if (await store.ClaimCheckAsync(check.MemberId, check.CheckNumber, batchId, check.Line, row.PaymentId, ct).ConfigureAwait(false) is { } earlier)
+                {
+                    duplicates.Add(new RejectedLine(check.Line, [$"check {check.CheckNumber} of member {check.MemberId} was already accepted in batch {earlier.BatchId} (line {earlier.Line})"]));
+                    return;
+                }
+
+                var (recorded, _) = await intake.RecordAsync(row, ct).ConfigureAwait(false);
+                results.Add(new AcceptedLine(check.Line, recorded.PaymentId, check.MemberId, check.InvoiceId, check.CheckNumber, check.Amount, check.Currency));
+            }).ConfigureAwait(false);
+            processed += chunk.Length;
+            await store.ProgressAsync(batchId, processed, cancellationToken).ConfigureAwait(false);
+        }
+
+        var allRejected = rejected.Concat(duplicates).OrderBy(r => r.Line).ToList();
+        var report = new BatchReport(batchId, BatchStore.Complete, record.ReceivedAt, record.ContentSha256, record.Bytes, accepted.Count + rejected.Count, results.Count, allRejected.Count,
+            results.OrderBy(a => a.Line).ToList(), allRejected, record.RawBlob) { LinesProcessed = accepted.Count + rejected.Count };
+        await store.CompleteAsync(record with { LinesProcessed = report.Lines }, report, cancellationToken).ConfigureAwait(false);
+        BatchLog.Processed(logger, batchId, report.Lines, report.AcceptedCount, report.RejectedCount);
+    }
+
+    /// <summary>
+    /// A batch as <c>GET /api/batches/{batchId}</c> shows it: the report once complete, else its progress
+    /// (<c>linesProcessed</c> of <c>lines</c>); null when unknown.
+    /// </summary>
+    public async Task<BatchReport?> GetReportAsync(string batchId, CancellationToken cancellationToken)
+    {
+        if (!BatchIdPattern().IsMatch(batchId ?? "") || await store.GetAsync(batchId!, cancellationToken).ConfigureAwait(false) is not { } record)
+        {
+            return null;
+        }
+
+        return record.Status == BatchStore.Complete ? await store.GetReportAsync(batchId!, cancellationToken).ConfigureAwait(false) : StatusOf(record);
+    }
+
+    /// <summary>Lines recorded between progress updates.</summary>
+    private const int ChunkLines = 500;
+
+    private async Task<BatchUploadResult> UploadAgainAsync(string batchId, string sha, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetAsync(batchId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Batch {batchId} existed on insert but not on read.");
+        if (existing.ContentSha256 != sha)
+        {
+            return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (SHA-256 {existing.ContentSha256}). Use a new batch id for a new file.");
+        }
+
+        return new BatchUploadResult.Accepted(StatusOf(existing), Created: false);
+    }
+
+    private static BatchReport StatusOf(BatchRecord record) =>
+        new(record.BatchId, record.Status, record.ReceivedAt, record.ContentSha256, record.Bytes, record.Lines, 0, 0, [], [], record.RawBlob) { LinesProcessed = record.LinesProcessed };
+
+    private async Task<(int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected)> ParseAsync(string blobName, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var blob = await store.BlobAsync(blobName).ConfigureAwait(false);
+        using var reader = new StreamReader(await blob.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var today = DateOnly.FromDateTime(receivedAt.UtcDateTime);
+        var (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((receivedAt - options.Value.MaxReceivedAge).UtcDateTime));
+        return (accepted.Count + rejected.Count, accepted, rejected);
+    }
 
     private static PaymentEntity NewRow(string paymentId, CheckLine check, string batchId, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
     {

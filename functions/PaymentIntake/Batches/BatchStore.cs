@@ -7,7 +7,20 @@ using PaymentIntake.Storage;
 namespace PaymentIntake.Batches;
 
 /// <summary>A batch's row in table <c>batches</c>.</summary>
-public sealed record BatchRecord(string BatchId, string ContentSha256, string Status, string RawBlob, DateTimeOffset ReceivedAt, ETag ETag);
+public sealed record BatchRecord(string BatchId, string ContentSha256, string Status, string RawBlob, DateTimeOffset ReceivedAt, ETag ETag)
+{
+    /// <summary>Size of the file.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>Data lines in the file.</summary>
+    public int Lines { get; init; }
+
+    /// <summary>Lines recorded so far.</summary>
+    public int LinesProcessed { get; init; }
+
+    /// <summary>The caller that uploaded it.</summary>
+    public string? SubmittedBy { get; init; }
+}
 
 /// <summary>Batch rows, raw files and reports; and the index of accepted checks (table <c>checks</c>).</summary>
 public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names)
@@ -69,6 +82,13 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records how many lines are processed (progress for <c>GET /api/batches/{batchId}</c>).</summary>
+    public async Task ProgressAsync(string batchId, int linesProcessed, CancellationToken cancellationToken)
+    {
+        var table = await _batches.ReadyAsync().ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(batchId, "batch") { ["LinesProcessed"] = linesProcessed }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a batch row (a file that could not be read as a batch keeps no claim on its id).</summary>
     public async Task RemoveAsync(string batchId, CancellationToken cancellationToken)
     {
@@ -116,8 +136,18 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
         ["Status"] = r.Status,
         ["RawBlob"] = r.RawBlob,
         ["ReceivedAt"] = r.ReceivedAt,
+        ["Bytes"] = r.Bytes,
+        ["Lines"] = r.Lines,
+        ["LinesProcessed"] = r.LinesProcessed,
+        ["SubmittedBy"] = r.SubmittedBy,
     };
 
     private static BatchRecord FromEntity(TableEntity e) => new(
-        e.PartitionKey, e.GetString("ContentSha256") ?? "", e.GetString("Status") ?? "", e.GetString("RawBlob") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? default, e.ETag);
+        e.PartitionKey, e.GetString("ContentSha256") ?? "", e.GetString("Status") ?? "", e.GetString("RawBlob") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? default, e.ETag)
+    {
+        Bytes = e.GetInt64("Bytes") ?? 0,
+        Lines = e.GetInt32("Lines") ?? 0,
+        LinesProcessed = e.GetInt32("LinesProcessed") ?? 0,
+        SubmittedBy = e.GetString("SubmittedBy"),
+    };
 }

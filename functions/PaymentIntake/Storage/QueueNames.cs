@@ -9,6 +9,9 @@ public static class QueueNames
     /// <summary>Payments to post (<c>payments</c>): the hand-off from intake to posting.</summary>
     public const string Payments = "payments";
 
+    /// <summary>Mail-in batches waiting to be processed (<c>batches</c>).</summary>
+    public const string Batches = "batches";
+
     /// <summary>The suffix the Functions host appends to a queue's name for its poison queue.</summary>
     public const string PoisonSuffix = "-poison";
 

@@ -12,6 +12,9 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Where messages go that cannot be processed (<c>payments-poison</c>).</summary>
     public string PaymentsPoisonQueue { get; } = Apply(options.Value.NamePrefix, QueueNames.PaymentsPoison);
 
+    /// <summary>Mail-in batches waiting to be processed (<c>batches</c>).</summary>
+    public string BatchesQueue { get; } = Apply(options.Value.NamePrefix, QueueNames.Batches);
+
     /// <summary>The table of payment rows (<c>payments</c>).</summary>
     public string PaymentsTable { get; } = Apply(options.Value.NamePrefix, "payments");
 

@@ -92,7 +92,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task When_a_large_batch_is_uploaded_Should_show_progress_and_exit_0_when_every_line_is_good()
+    public async Task When_a_large_batch_is_uploaded_without_waiting_Should_show_upload_progress_and_exit_0_once_accepted()
     {
         await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false" });
         var file = Path.Combine(Path.GetTempPath(), $"lockbox-large-{Guid.NewGuid():N}.csv");
@@ -101,7 +101,8 @@ public sealed class CliScenarios(AzuriteFixture azurite)
             .Concat(Enumerable.Range(1, 6_000).Select(i => $"M-{i},in_{i},1.00,{i},2013-12-22,{padding}")));
         try
         {
-            var upload = await RunAsync(system, system.Host.Keys.KeyOf("local-lockbox"), "batch", "upload", file, "--batch-id", "large");
+            // The queue pump is off: the batch is accepted (202) and waits for processing, so the CLI must not wait.
+            var upload = await RunAsync(system, system.Host.Keys.KeyOf("local-lockbox"), "batch", "upload", file, "--batch-id", "large", "--no-wait");
 
             Assert.Equal(0, upload.ExitCode);
             Assert.Contains("uploaded 100%", upload.Error, StringComparison.Ordinal);

@@ -25,9 +25,10 @@ public sealed class InvoiceSettlementScenarios(AzuriteFixture azurite)
     private static async Task<string> PayByCheckAsync(TestSystem system, string invoiceId, string checkNumber = "7001")
     {
         var csv = $"member_id,invoice_id,amount,check_number,received_date\nM-1001,{invoiceId},456.00,{checkNumber},{DateTime.UtcNow:yyyy-MM-dd}\n";
-        using var response = await system.Lockbox.PutAsync($"/api/batches/b-{Guid.NewGuid():N}", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted")[0].GetProperty("paymentId").GetString()!;
+        var batchId = $"b-{Guid.NewGuid():N}";
+        using var response = await system.Lockbox.PutAsync($"/api/batches/{batchId}", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await BatchScenarios.ReportAsync(system, batchId)).GetProperty("accepted")[0].GetProperty("paymentId").GetString()!;
     }
 
     private static async Task<JsonElement> FinalAsync(TestSystem system, string paymentId) =>
