@@ -4,6 +4,7 @@ using PaymentFunctions.Benchmarks;
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
 //                                                                 -- drain [payments] [vendor limit/s] [app's vendor rate/s] [outage s] [instances]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
+//                                                                 -- batch-accept [lines] [most seconds to wait for recording]
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
@@ -22,7 +23,12 @@ switch (which)
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
             TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1800));
         return 0;
+    case "batch-accept":
+        await BatchAcceptBenchmark.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000,
+            TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1800));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch, batch-accept");
         return 2;
 }
