@@ -68,19 +68,19 @@ public sealed class PaymentPoster(
             return;
         }
 
-        PostingOutcome outcome;
         try
         {
-            outcome = await vendor.PostAsync(row, () => SaveAsync(row, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var outcome = await vendor.PostAsync(row, () => SaveAsync(row, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await ActAsync(row, outcome, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever failed after the claim, the claim is given back: a row left in posting would keep every other
+            // delivery standing back for the whole posting lease.
             PostingLog.Unexpected(logger, ex, paymentId);
             await RecordUnexpectedAsync(row, ex).ConfigureAwait(false);
             throw;
         }
-
-        await ActAsync(row, outcome, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores what the vendor step learned (the intent's id, the create key's generation) before it goes on.</summary>
@@ -165,6 +165,11 @@ public sealed class PaymentPoster(
     {
         // The host retries and finally poisons the message; the row tells operators why. Best effort: the original
         // exception matters more than a failure to record it.
+        if (row.Status != PaymentStatus.Posting)
+        {
+            return; // it moved on already (the failure came after its last write)
+        }
+
         row.LastError = $"unexpected {ex.GetType().Name}: {ex.Message}";
         try
         {

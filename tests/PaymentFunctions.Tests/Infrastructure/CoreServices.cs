@@ -49,7 +49,7 @@ public sealed class CoreServices : IAsyncDisposable
             ["PaymentIntake:NamePrefix"] = prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
             ["Posting:RateShareRefresh"] = "00:00:00.200",
-            ["Posting:PostingLease"] = "00:00:15",
+            ["Posting:PostingLease"] = "00:00:05",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -79,7 +79,7 @@ public sealed class TestSystem : IAsyncDisposable
             ["PaymentIntake:NamePrefix"] = prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
             ["Posting:RateShareRefresh"] = "00:00:00.200",
-            ["Posting:PostingLease"] = "00:00:15",
+            ["Posting:PostingLease"] = "00:00:05",
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
             ["Posting:RetryLaterMaxDelay"] = "00:00:01",
             ["Posting:CircuitBreakDuration"] = "00:00:00.500",
