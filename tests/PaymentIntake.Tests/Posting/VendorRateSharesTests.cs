@@ -39,4 +39,8 @@ public sealed class VendorRateSharesTests
     [Fact]
     public void ShareOf_NotRegisteredYet_IsZero() =>
         Assert.Equal(0, VendorRateShares.ShareOf(80, [Beat("b", 60)], "a", Now, Refresh));
+
+    [Fact]
+    public void ShareOf_ShortRefresh_KeepsHeartbeatsForAtLeastThreeSeconds() =>
+        Assert.Equal(40, VendorRateShares.ShareOf(80, [Beat("a", 60), Beat("slow", 60, 2.5)], "a", Now, TimeSpan.FromMilliseconds(200)));
 }

@@ -16,7 +16,7 @@ public sealed record RateHeartbeat(string Instance, DateTimeOffset JoinedAt, Dat
 /// The vendor's one rate limit (<c>Posting:VendorRatePerSecond</c>) shared by every instance through the storage
 /// account: each instance that calls the vendor writes a heartbeat every <c>Posting:RateShareRefresh</c> and reads
 /// the others', and sends at the total divided by the instances alive. A joining instance waits two refresh periods
-/// before it sends, so every sender has counted it by then; a departed one drops out after three. So all instances
+/// before it sends, so every sender has counted it by then; a departed one drops out after three (at least 3 s). So all instances
 /// together never exceed the limit, the shares adapt within seconds, and each instance costs two storage operations
 /// per refresh period, only while it calls the vendor.
 /// </summary>
@@ -29,11 +29,17 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
     private DateTimeOffset? _joinedAt;
     private (double Rate, DateTimeOffset At) _share = (0, DateTimeOffset.MinValue);
 
+    /// <summary>
+    /// How long a heartbeat counts: three refresh periods, and at least three seconds, so that a busy machine's late
+    /// refresh does not make an instance rejoin (and wait) again and again.
+    /// </summary>
+    public static TimeSpan TimeToLive(TimeSpan refresh) => refresh * 3 > TimeSpan.FromSeconds(3) ? refresh * 3 : TimeSpan.FromSeconds(3);
+
     /// <summary>This instance's share of the rate now, per second (0 while joining).</summary>
     public static double ShareOf(double total, IReadOnlyCollection<RateHeartbeat> heartbeats, string self, DateTimeOffset now, TimeSpan refresh)
     {
         ArgumentNullException.ThrowIfNull(heartbeats);
-        var alive = heartbeats.Where(h => now - h.SeenAt < refresh * 3).ToList();
+        var alive = heartbeats.Where(h => now - h.SeenAt < TimeToLive(refresh)).ToList();
         var me = alive.FirstOrDefault(h => h.Instance == self);
         return me is null || now - me.JoinedAt < refresh * 2 ? 0 : total / alive.Count;
     }
@@ -71,7 +77,7 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
 
             var table = await _table.ReadyAsync().ConfigureAwait(false);
             // Rejoin after an idle spell longer than the time-to-live: the others stopped counting us.
-            if (_joinedAt is null || now - _share.At >= refresh * 3)
+            if (_joinedAt is null || now - _share.At >= TimeToLive(refresh))
             {
                 _joinedAt = now;
             }
