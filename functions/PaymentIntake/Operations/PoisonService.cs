@@ -160,7 +160,7 @@ public sealed class PoisonService(
         await OptimisticConcurrency.RetryAsync(3, async _ =>
         {
             var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || !PaymentStateMachine.IsAllowed(row.Status, PaymentStatus.Failed) || PaymentStatus.IsFinal(row.Status))
+            if (row is null || PaymentStatus.IsFinal(row.Status))
             {
                 return true;
             }

@@ -9,7 +9,7 @@ namespace PaymentIntake.Posting;
 /// exactly one payment — card or check — settles an invoice, whatever mix of payments arrives for it. A claimant that
 /// settled nothing (declined, refused) gives its claim back.
 /// </summary>
-public sealed class InvoiceClaims(TableServiceClient tables, StorageNames names)
+public sealed class InvoiceClaims(TableServiceClient tables, StorageNames names, TimeProvider time)
 {
     private const string Row = "claim";
     private readonly LazyTable _table = new(tables, names.InvoiceClaimsTable);
@@ -28,7 +28,7 @@ public sealed class InvoiceClaims(TableServiceClient tables, StorageNames names)
                 return true;
             }
 
-            await table.AddEntityAsync(new TableEntity(invoiceId, Row) { ["PaymentId"] = paymentId, ["ClaimedAt"] = DateTimeOffset.UtcNow }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(invoiceId, Row) { ["PaymentId"] = paymentId, ["ClaimedAt"] = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
             holder = paymentId;
             return true;
         }).ConfigureAwait(false);

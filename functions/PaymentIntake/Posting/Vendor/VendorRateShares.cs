@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
@@ -96,9 +95,6 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
             _refreshing.Release();
         }
     }
-
-    /// <summary>For the status: this instance's share (0 before its first call to the vendor).</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{_share.Rate:0.##}/s");
 }
 
 /// <summary>
