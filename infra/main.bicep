@@ -1,5 +1,5 @@
-// PaymentFunctions on Azure: storage (queues, tables, blobs), monitoring, and the function app.
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p stripeApiKey=<sk_live_…> stripeWebhookSecret=<whsec_…>
+// PaymentFunctions on Azure: storage (identity only), Key Vault, monitoring with alerts, and the function app.
+// Deploy: `azd up` (azure.yaml, main.parameters.json), or see README "Deploy to Azure" for az CLI + zip deploy.
 targetScope = 'resourceGroup'
 
 @description('Name prefix for every resource (3–11 lower-case letters or digits).')
@@ -14,8 +14,8 @@ param location string = resourceGroup().location
 param stripeApiKey string
 
 @secure()
-@description('Signing secret of the Stripe webhook endpoint (whsec_…).')
-param stripeWebhookSecret string
+@description('Signing secret of the Stripe webhook endpoint (whsec_…); empty on the first deployment, set it in Key Vault once the endpoint exists.')
+param stripeWebhookSecret string = ''
 
 @description('Where Stripe sends members back after 3-D Secure (Stripe:ReturnUrl, absolute https URL); empty: 3-D Secure needs Stripe.js in the front end.')
 param stripeReturnUrl string = ''
@@ -38,6 +38,16 @@ param maximumInstanceCount int = 100
 @maxValue(95)
 param vendorRatePerSecond int = 80
 
+@description('E-mail address the alerts reach (vendor down, payments waiting, poison, failed batch, app silent).')
+param alertEmail string
+
+@description('Optional webhook the alerts also reach (paging or chat service); empty for none.')
+param alertWebhookUrl string = ''
+
+@description('Alert when the oldest payment not yet posted is older than this many minutes.')
+@minValue(5)
+param oldestUnpostedMinutes int = 30
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
@@ -51,6 +61,20 @@ module monitoring 'modules/monitoring.bicep' = {
   params: {
     name: name
     location: location
+    alertEmail: alertEmail
+    alertWebhookUrl: alertWebhookUrl
+    oldestUnpostedMinutes: oldestUnpostedMinutes
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: name
+    location: location
+    stripeApiKey: stripeApiKey
+    stripeWebhookSecret: stripeWebhookSecret
+    paymentIdSecret: paymentIdSecret
   }
 }
 
@@ -61,10 +85,11 @@ module app 'modules/functionapp.bicep' = {
     location: location
     storageAccountName: storage.outputs.accountName
     appInsightsConnectionString: monitoring.outputs.connectionString
-    stripeApiKey: stripeApiKey
-    stripeWebhookSecret: stripeWebhookSecret
+    keyVaultName: vault.outputs.name
+    stripeApiKeyUri: vault.outputs.stripeApiKeyUri
+    stripeWebhookSecretUri: vault.outputs.stripeWebhookSecretUri
+    paymentIdSecretUri: vault.outputs.paymentIdSecretUri
     stripeReturnUrl: stripeReturnUrl
-    paymentIdSecret: paymentIdSecret
     entraClientId: entraClientId
     maximumInstanceCount: maximumInstanceCount
     vendorRatePerSecond: vendorRatePerSecond
@@ -73,3 +98,6 @@ module app 'modules/functionapp.bicep' = {
 
 output functionAppName string = app.outputs.name
 output defaultHostName string = app.outputs.defaultHostName
+output keyVaultName string = vault.outputs.name
+output stripeWebhookUrl string = 'https://${app.outputs.defaultHostName}/api/webhooks/stripe'
+

@@ -4,5 +4,7 @@ using PaymentFunctions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+FunctionsHostSettings.RefuseLocalOnly(builder.Configuration);
+builder.Services.AddPaymentTelemetry();
 builder.Services.AddPaymentFunctions(builder.Configuration);
 await builder.Build().RunAsync();

@@ -55,6 +55,9 @@ public static class EventIds
     /// <summary>The vendor state changed (up, degraded, down): the outage alert matches it.</summary>
     public const int VendorStateChanged = 5001;
 
+    /// <summary>The minute's operations snapshot (vendor state, oldest unposted payment, poison, failed batches): the alerts read it.</summary>
+    public const int OperationsSnapshot = 5200;
+
     /// <summary>A status count was skipped after contended tries.</summary>
     public const int CountSkipped = 5100;
 

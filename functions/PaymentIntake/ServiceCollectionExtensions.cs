@@ -1,6 +1,5 @@
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,18 +32,21 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PostingOptions>().Bind(configuration.GetSection(PostingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchOptions>().Bind(configuration.GetSection(BatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var storageSection = configuration.GetSection(StorageOptions.ConnectionSetting);
         services.AddOptions<StorageOptions>()
-            .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionSetting] ?? "")
+            .Bind(storageSection)
+            .Configure(o => o.ConnectionString = storageSection.Value ?? "")
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddAzureClientsCore();
+        services.AddSingleton(sp => new StorageCredential(() => sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(storageSection)));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageMetrics>();
-        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.AddSingleton(sp => new QueueServiceClient(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
-            sp.GetRequiredService<StorageMetrics>().QueueOptions(QueueMessageEncoding.Base64)));
-        services.AddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Tables());
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Queues(QueueMessageEncoding.Base64));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Blobs());
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
         // In the order of the flow: the payment and its state machine, the two hand-offs, intake, batches, posting,
@@ -80,6 +82,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PoisonService>();
         services.AddSingleton<OpsStatusService>();
+        services.AddSingleton<OperationsSnapshot>();
+        services.AddSingleton<Readiness>();
         return services;
     }
 

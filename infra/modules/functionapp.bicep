@@ -2,14 +2,12 @@ param name string
 param location string
 param storageAccountName string
 param appInsightsConnectionString string
-@secure()
-param stripeApiKey string
-@secure()
-param stripeWebhookSecret string
+param keyVaultName string
+param stripeApiKeyUri string
+param stripeWebhookSecretUri string
+param paymentIdSecretUri string
 param stripeReturnUrl string
 param maximumInstanceCount int
-@secure()
-param paymentIdSecret string
 param entraClientId string
 param vendorRatePerSecond int
 
@@ -25,12 +23,16 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${account.name};AccountKey=${account.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: '${name}-${uniqueString(resourceGroup().id)}'
   location: location
   kind: 'functionapp,linux'
+  tags: { 'azd-service-name': 'api' }
+  identity: { type: 'SystemAssigned' }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
@@ -39,7 +41,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         storage: {
           type: 'blobContainer'
           value: '${account.properties.primaryEndpoints.blob}deployments'
-          authentication: { type: 'StorageAccountConnectionString', storageAccountConnectionStringName: 'AzureWebJobsStorage' }
+          authentication: { type: 'SystemAssignedIdentity' }
         }
       }
       scaleAndConcurrency: {
@@ -48,18 +50,49 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
+    // Key Vault references resolve with the app's system-assigned identity (Key Vault Secrets User, below).
+    keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
       minTlsVersion: '1.2'
       appSettings: [
-        { name: 'AzureWebJobsStorage', value: storageConnection }
+        // Identity-based host storage: no account key anywhere (the account refuses shared keys).
+        { name: 'AzureWebJobsStorage__accountName', value: account.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'Stripe__ApiKey', value: stripeApiKey }
-        { name: 'Stripe__WebhookSecret', value: stripeWebhookSecret }
+        { name: 'Stripe__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${stripeApiKeyUri})' }
+        { name: 'Stripe__WebhookSecret', value: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretUri})' }
         { name: 'Stripe__ReturnUrl', value: stripeReturnUrl }
-        { name: 'PaymentIntake__IdSecret', value: paymentIdSecret }
+        { name: 'PaymentIntake__IdSecret', value: '@Microsoft.KeyVault(SecretUri=${paymentIdSecretUri})' }
         { name: 'Posting__VendorRatePerSecond', value: string(vendorRatePerSecond) }
       ]
     }
+  }
+}
+
+// Data-plane roles of the app's identity: blobs (host leases, deployment package, batch files), queues, tables, secrets.
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+}
+
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(roles): {
+  name: guid(account.id, app.id, role.value)
+  scope: account
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.value)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, app.id, 'keyVaultSecretsUser')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -67,8 +100,8 @@ output name string = app.name
 output defaultHostName string = app.properties.defaultHostName
 
 // App Service Authentication (Entra ID): the platform validates each caller's token and passes the principal, with
-// its app roles (intake, lockbox, operations), to the functions in X-MS-CLIENT-PRINCIPAL. Health and the signed Stripe
-// webhook stay anonymous. Function keys remain an outer gate.
+// its app roles (intake, lockbox, operations), to the functions in X-MS-CLIENT-PRINCIPAL. Health, readiness and the
+// signed Stripe webhook stay anonymous. Function keys remain an outer gate.
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'authsettingsV2'
@@ -77,7 +110,7 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
-      excludedPaths: [ '/api/health', '/api/webhooks/stripe' ]
+      excludedPaths: [ '/api/health', '/api/ready', '/api/webhooks/stripe' ]
     }
     identityProviders: {
       azureActiveDirectory: {

@@ -30,3 +30,25 @@ public sealed class CompositionRootTests(AzuriteFixture azurite)
         Assert.All(functionClasses, t => Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, t)));
     }
 }
+
+/// <summary>Settings only the local host honours are refused under the Functions host.</summary>
+public sealed class FunctionsHostSettingsTests
+{
+    [Fact]
+    public void NamePrefix_IsRefused_BecauseTheTriggersWouldNotFollowIt()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["PaymentIntake:NamePrefix"] = "test" })
+            .Build();
+        var ex = Assert.Throws<InvalidOperationException>(() => FunctionsHostSettings.RefuseLocalOnly(configuration));
+        Assert.Contains("posting would stop", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoPrefix_Passes()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        FunctionsHostSettings.RefuseLocalOnly(configuration);
+        Assert.Null(configuration["PaymentIntake:NamePrefix"]);
+    }
+}

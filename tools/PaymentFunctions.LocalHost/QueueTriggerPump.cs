@@ -12,15 +12,17 @@ namespace PaymentFunctions.LocalHost;
 /// Runs one queue-triggered function with the Functions host's documented semantics: fetch up to batchSize messages,
 /// fetch again when fewer than newBatchThreshold are in flight, poll empty queues with exponential backoff up to
 /// maxPollingInterval, delete on success, on failure make the message visible again after visibilityTimeout, and after
-/// maxDequeueCount failures move it to <c>&lt;queue&gt;-poison</c>.
+/// maxDequeueCount failures move it to <c>&lt;queue&gt;-poison</c>. As the Storage Queues extension 5.3.10 does (the
+/// differential tests run both on the same messages), a message whose body is not base64 (under the default
+/// encoding) and a message received with a dequeue count already past maxDequeueCount go to poison without running
+/// the function.
 /// </summary>
 internal sealed partial class QueueTriggerPump(
     QueueFunction function,
     HostSettings settings,
     IServiceProvider services,
-    IOptions<StorageOptions> storage,
+    StorageClients storage,
     IOptions<PaymentIntakeOptions> intake,
-    StorageMetrics metrics,
     TimeProvider time,
     ILogger<QueueTriggerPump> logger) : BackgroundService
 {
@@ -30,9 +32,9 @@ internal sealed partial class QueueTriggerPump(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueName = StorageNames.Apply(intake.Value.NamePrefix, function.QueueName);
-        var options = metrics.QueueOptions(QueueMessageEncoding.None);
-        var queue = new QueueClient(storage.Value.ConnectionString, queueName, options);
-        var poison = new QueueClient(storage.Value.ConnectionString, QueueNames.PoisonOf(queueName), options);
+        var service = storage.Queues(QueueMessageEncoding.None);
+        var queue = service.GetQueueClient(queueName);
+        var poison = service.GetQueueClient(QueueNames.PoisonOf(queueName));
         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
 
@@ -93,9 +95,17 @@ internal sealed partial class QueueTriggerPump(
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var body = Decode(message.MessageText);
+        if (body is null || message.DequeueCount > settings.MaxDequeueCount)
+        {
+            Log.PoisonedUnread(logger, message.MessageId, poison.Name, message.DequeueCount, body is null ? "the body is not base64" : "its dequeue count is past maxDequeueCount");
+            await MoveToPoisonAsync(queue, poison, message).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            await FunctionInvoker.InvokeAsync(services, function.Method, FunctionInvoker.QueueBinder(Decode(message.MessageText), stoppingToken)).ConfigureAwait(false);
+            await FunctionInvoker.InvokeAsync(services, function.Method, FunctionInvoker.QueueBinder(body, stoppingToken)).ConfigureAwait(false);
             await IgnoreStaleReceipt(queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -111,8 +121,7 @@ internal sealed partial class QueueTriggerPump(
             {
                 if (message.DequeueCount >= settings.MaxDequeueCount)
                 {
-                    await poison.SendMessageAsync(message.MessageText, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: CancellationToken.None).ConfigureAwait(false);
-                    await IgnoreStaleReceipt(queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None)).ConfigureAwait(false);
+                    await MoveToPoisonAsync(queue, poison, message).ConfigureAwait(false);
                     Log.Poisoned(logger, message.MessageId, poison.Name, message.DequeueCount);
                 }
                 else
@@ -124,6 +133,20 @@ internal sealed partial class QueueTriggerPump(
             {
                 Log.ReleaseFailed(logger, storageError, message.MessageId);
             }
+        }
+    }
+
+    /// <summary>Copies the message, as stored, to the poison queue (never expiring) and deletes it from its queue.</summary>
+    private static async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message)
+    {
+        try
+        {
+            await poison.SendMessageAsync(message.MessageText, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await IgnoreStaleReceipt(queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None)).ConfigureAwait(false);
+        }
+        catch (RequestFailedException)
+        {
+            // The message stays in its queue and becomes visible again when its lease ends; it is poisoned next time.
         }
     }
 
@@ -139,7 +162,8 @@ internal sealed partial class QueueTriggerPump(
         }
     }
 
-    private string Decode(string text)
+    /// <summary>The message text as the function gets it; null when base64 is expected and the body is not base64.</summary>
+    private string? Decode(string text)
     {
         if (!settings.Base64Messages)
         {
@@ -147,7 +171,7 @@ internal sealed partial class QueueTriggerPump(
         }
 
         var buffer = new byte[text.Length];
-        return Convert.TryFromBase64String(text, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : text;
+        return Convert.TryFromBase64String(text, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : null;
     }
 
     private static partial class Log
@@ -157,6 +181,9 @@ internal sealed partial class QueueTriggerPump(
 
         [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} attempts")]
         public static partial void Poisoned(ILogger logger, string messageId, string poisonQueue, long dequeueCount);
+
+        [LoggerMessage(EventId = 9004, Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} without running the function (dequeue count {DequeueCount}): {Reason}")]
+        public static partial void PoisonedUnread(ILogger logger, string messageId, string poisonQueue, long dequeueCount, string reason);
 
         [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Receiving from {Queue} failed")]
         public static partial void ReceiveFailed(ILogger logger, Exception exception, string queue);

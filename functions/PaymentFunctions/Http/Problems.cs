@@ -51,7 +51,7 @@ internal static class Problems
     public static ObjectResult WebhooksNotConfigured() => Result(new ProblemDetails
     {
         Type = TypeBase + "webhooks-not-configured",
-        Title = "Webhooks are not configured (Stripe:WebhookSecret is empty).",
+        Title = "Webhooks are not configured (Stripe:WebhookSecret is empty or its Key Vault secret is not set).",
         Status = StatusCodes.Status503ServiceUnavailable,
     });
 

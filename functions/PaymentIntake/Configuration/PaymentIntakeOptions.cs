@@ -10,7 +10,7 @@ public sealed class PaymentIntakeOptions
 
     /// <summary>
     /// Prefix for every queue and table name. Default empty. Only for the local host and tests (isolation in one
-    /// storage account); under Azure Functions the trigger names are fixed, so leave it empty there.
+    /// storage account); under Azure Functions the trigger names are fixed, so the app refuses to start with one there.
     /// </summary>
     [RegularExpression("^([a-z][a-z0-9]{0,19})?$", ErrorMessage = "NamePrefix must be empty or a lower-case letter followed by up to 19 lower-case letters or digits.")]
     public string NamePrefix { get; set; } = "";

@@ -36,8 +36,15 @@ public sealed class StripeOptions
     [AbsoluteHttpUrl]
     public Uri? ReturnUrl { get; set; }
 
-    /// <summary>Signing secret of the webhook endpoint (<c>whsec_…</c>). Empty: <c>POST /api/webhooks/stripe</c> answers 503.</summary>
+    /// <summary>
+    /// Signing secret of the webhook endpoint (<c>whsec_…</c>). Empty, or a Key Vault reference App Service could not
+    /// resolve (the secret is not set yet: the setting then holds the literal <c>@Microsoft.KeyVault(…)</c>):
+    /// <c>POST /api/webhooks/stripe</c> answers 503.
+    /// </summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>True when <see cref="WebhookSecret"/> holds a secret rather than nothing or an unresolved Key Vault reference.</summary>
+    public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !WebhookSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Validates that a URI, when given, is absolute and uses http or https.</summary>

@@ -16,8 +16,8 @@ public sealed record OpsStatus(
     VendorStatus Vendor,
     int PoisonedMessages);
 
-/// <summary>Approximate queue depths.</summary>
-public sealed record QueueStatus(int Payments, int PaymentsPoison);
+/// <summary>Approximate queue depths; <paramref name="BatchesPoison"/> counts batches whose processing failed for good.</summary>
+public sealed record QueueStatus(int Payments, int PaymentsPoison, int BatchesPoison);
 
 /// <summary>Payments not yet done, from the due index (its cost follows the payments in flight, not the table).</summary>
 public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds);
@@ -48,6 +48,7 @@ public sealed class OpsStatusService(
         var now = time.GetUtcNow();
         var paymentsDepth = DepthAsync(names.PaymentsQueue, cancellationToken);
         var poisonDepth = DepthAsync(names.PaymentsPoisonQueue, cancellationToken);
+        var batchesPoisonDepth = DepthAsync(QueueNames.PoisonOf(names.BatchesQueue), cancellationToken);
         var poisoned = poison.ListAsync(cancellationToken);
         var circuitState = circuit.GetAsync(cancellationToken);
         var finalCounts = counters.Last24HoursAsync(cancellationToken);
@@ -73,7 +74,7 @@ public sealed class OpsStatusService(
         var (since, byStatus) = await finalCounts.ConfigureAwait(false);
         return new OpsStatus(
             now,
-            new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false)),
+            new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false), await batchesPoisonDepth.ConfigureAwait(false)),
             inFlight,
             new FinalCounts(since, byStatus),
             vendor,

@@ -201,6 +201,6 @@ public sealed class PoisonService(
 
 internal static partial class OpsLog
 {
-    [LoggerMessage(EventId = EventIds.Poisoned, Level = LogLevel.Error, Message = "Message {PoisonId} (payment {PaymentId}) poisoned: {Fingerprint} {ExceptionType}")]
+    [LoggerMessage(EventId = EventIds.Poisoned, EventName = nameof(EventIds.Poisoned), Level = LogLevel.Error, Message = "Message {PoisonId} (payment {PaymentId}) poisoned: {Fingerprint} {ExceptionType}")]
     public static partial void Poisoned(ILogger logger, string poisonId, string paymentId, string fingerprint, string exceptionType);
 }

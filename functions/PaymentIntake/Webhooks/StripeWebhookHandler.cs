@@ -34,7 +34,7 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
     /// <summary>Verifies and applies one delivery.</summary>
     public async Task<WebhookResult> HandleAsync(string payload, string? signature, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(options.Value.WebhookSecret))
+        if (!options.Value.HasWebhookSecret)
         {
             return WebhookResult.NotConfigured;
         }

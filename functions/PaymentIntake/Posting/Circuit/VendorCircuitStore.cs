@@ -195,12 +195,12 @@ public static class VendorState
 internal static partial class CircuitLog
 {
     /// <summary>The outage alert matches this event (its id, and on Azure its name: the host re-logs worker events with id 0).</summary>
-    [LoggerMessage(EventId = EventIds.VendorStateChanged, EventName = "VendorStateChanged", Level = LogLevel.Warning, Message = "Vendor state changed from {OldState} to {NewState} (down since {DownSince})")]
+    [LoggerMessage(EventId = EventIds.VendorStateChanged, EventName = nameof(EventIds.VendorStateChanged), Level = LogLevel.Warning, Message = "Vendor state changed from {OldState} to {NewState} (down since {DownSince})")]
     public static partial void VendorStateChanged(ILogger logger, string oldState, string newState, DateTimeOffset? downSince);
 
     [LoggerMessage(EventId = EventIds.Woken, Level = LogLevel.Warning, Message = "The vendor is back: woke {Count} waiting payments")]
     public static partial void Woken(ILogger logger, int count);
 
-    [LoggerMessage(EventId = EventIds.ProbeFailed, Level = LogLevel.Warning, Message = "Vendor probe failed: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ProbeFailed, EventName = nameof(EventIds.ProbeFailed), Level = LogLevel.Warning, Message = "Vendor probe failed: {Reason}")]
     public static partial void ProbeFailed(ILogger logger, string reason);
 }

@@ -1,0 +1,31 @@
+using Azure;
+using Azure.Storage.Queues;
+using PaymentIntake.Posting;
+using PaymentIntake.Storage;
+
+namespace PaymentIntake.Operations;
+
+/// <summary>The answer of <c>GET /api/ready</c>: whether this instance can accept payments, and the vendor as the circuit sees it.</summary>
+/// <param name="Ready">True when storage answered (intake needs storage, not the vendor).</param>
+/// <param name="Storage"><c>ok</c>, or why storage could not be reached.</param>
+/// <param name="Vendor"><c>up</c>, <c>degraded</c> or <c>down</c>; <c>unknown</c> without storage. Informational: intake works while the vendor is down.</param>
+public sealed record ReadinessReport(bool Ready, string Storage, string Vendor);
+
+/// <summary>Checks what intake depends on: the payments queue and the tables (through the shared vendor circuit row).</summary>
+public sealed class Readiness(QueueServiceClient queues, StorageNames names, VendorCircuitStore circuit)
+{
+    /// <summary>Reads the payments queue's properties and the circuit; never throws for a storage failure.</summary>
+    public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queues.GetQueueClient(names.PaymentsQueue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            var state = await circuit.GetAsync(cancellationToken).ConfigureAwait(false);
+            return new ReadinessReport(true, "ok", VendorState.Of(state));
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            return new ReadinessReport(false, $"unavailable: {ex.GetType().Name} {(ex as RequestFailedException)?.Status}".TrimEnd(), "unknown");
+        }
+    }
+}
