@@ -21,6 +21,7 @@ public static partial class PaymentValidator
         null or "" => "The Idempotency-Key header is required: send a unique value (for example a UUID) per payment, and the same value when you retry it.",
         { Length: > MaxIdempotencyKeyLength } => $"The Idempotency-Key header must be at most {MaxIdempotencyKeyLength} characters.",
         _ when !PrintableAscii().IsMatch(key) => "The Idempotency-Key header must be printable ASCII without spaces.",
+        _ when TextScreening.ContainsCardNumber(key) => "The Idempotency-Key header looks like it contains a card number; use a random value such as a UUID.",
         _ => null,
     };
 
@@ -57,7 +58,11 @@ public static partial class PaymentValidator
 
             var root = document.RootElement;
             var memberId = RequiredString(root, "memberId", Add);
-            if (memberId is not null && !MemberIdPattern().IsMatch(memberId))
+            if (memberId is not null && TextScreening.Problem("memberId", memberId) is { } memberProblem)
+            {
+                Add("memberId", memberProblem);
+            }
+            else if (memberId is not null && !MemberIdPattern().IsMatch(memberId))
             {
                 Add("memberId", "memberId must be 1 to 64 letters, digits, '-' or '_'.");
             }
@@ -71,19 +76,31 @@ public static partial class PaymentValidator
             }
 
             var paymentMethodId = RequiredString(root, "paymentMethodId", Add);
-            if (paymentMethodId is not null && !PaymentMethodPattern().IsMatch(paymentMethodId))
+            if (paymentMethodId is not null && TextScreening.ContainsCardNumber(paymentMethodId))
+            {
+                Add("paymentMethodId", "paymentMethodId looks like it contains a card number; send a Stripe PaymentMethod id such as \"pm_card_visa\", never card numbers. The value was not stored.");
+            }
+            else if (paymentMethodId is not null && !PaymentMethodPattern().IsMatch(paymentMethodId))
             {
                 Add("paymentMethodId", "paymentMethodId must be a Stripe PaymentMethod id such as \"pm_card_visa\"; never send card numbers.");
             }
 
             var invoiceId = OptionalString(root, "invoiceId", Add);
-            if (invoiceId is not null && !InvoicePattern().IsMatch(invoiceId))
+            if (TextScreening.Problem("invoiceId", invoiceId) is { } invoiceProblem)
+            {
+                Add("invoiceId", invoiceProblem);
+            }
+            else if (invoiceId is not null && !InvoicePattern().IsMatch(invoiceId))
             {
                 Add("invoiceId", "invoiceId must be a Stripe invoice id such as \"in_1Abc\".");
             }
 
             var description = OptionalString(root, "description", Add);
-            if (description is { Length: > 500 })
+            if (TextScreening.Problem("description", description) is { } descriptionProblem)
+            {
+                Add("description", descriptionProblem);
+            }
+            else if (description is { Length: > 500 })
             {
                 Add("description", "description must be at most 500 characters.");
             }
@@ -122,8 +139,7 @@ public static partial class PaymentValidator
 
     private static string? RequiredString(JsonElement root, string name, Action<string, string> add)
     {
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null
-            || (element.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(element.GetString())))
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             add(name, $"{name} is required.");
             return null;
@@ -135,7 +151,14 @@ public static partial class PaymentValidator
             return null;
         }
 
-        return element.GetString()!.Trim();
+        var value = Text(element, name, add);
+        if (value is { Length: 0 })
+        {
+            add(name, $"{name} is required.");
+            return null;
+        }
+
+        return value;
     }
 
     private static string? OptionalString(JsonElement root, string name, Action<string, string> add)
@@ -151,8 +174,22 @@ public static partial class PaymentValidator
             return null;
         }
 
-        var value = element.GetString()!.Trim();
-        return value.Length == 0 ? null : value;
+        var value = Text(element, name, add);
+        return value is { Length: 0 } ? null : value;
+    }
+
+    /// <summary>The string's value, trimmed; null (with a reason) when it is not valid Unicode, e.g. a lone surrogate "\ud83d".</summary>
+    private static string? Text(JsonElement element, string name, Action<string, string> add)
+    {
+        try
+        {
+            return element.GetString()!.Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            add(name, $"{name} is not valid Unicode text (an unpaired surrogate escape such as \\ud83d).");
+            return null;
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
