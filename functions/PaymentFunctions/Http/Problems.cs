@@ -71,12 +71,28 @@ internal static class Problems
         Detail = detail,
     });
 
-    public static ObjectResult UnsupportedMediaType(string detail) => Result(new ProblemDetails
+    public static ObjectResult UnsupportedMediaType(string title, string detail) => Result(new ProblemDetails
     {
         Type = TypeBase + "unsupported-media-type",
-        Title = "Send the batch as text/csv.",
+        Title = title,
         Status = StatusCodes.Status415UnsupportedMediaType,
         Detail = detail,
+    });
+
+    public static ObjectResult BodyTooLarge(int limit) => Result(new ProblemDetails
+    {
+        Type = TypeBase + "too-large",
+        Title = "The request body is over the limit.",
+        Status = StatusCodes.Status413PayloadTooLarge,
+        Detail = $"The body may be at most {limit:N0} bytes.",
+    });
+
+    public static ObjectResult StorageUnavailable() => Result(new ProblemDetails
+    {
+        Type = TypeBase + "storage-unavailable",
+        Title = "Storage is unavailable or throttling; nothing is lost.",
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Detail = $"Retry after {StorageGuard.RetryAfterSeconds} seconds with the same Idempotency-Key: you get one payment, never two.",
     });
 
     private static ObjectResult Result(ProblemDetails problem) => new(problem)

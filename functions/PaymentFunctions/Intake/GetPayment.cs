@@ -22,7 +22,9 @@ public sealed class GetPayment(PaymentIntakeService intake)
         }
 
         // Operations read any payment; an intake caller only those it submitted (others are "not found").
-        var view = await intake.GetAsync(paymentId, caller.Name, anyCaller: caller.Roles.Contains(Roles.Operations), cancellationToken).ConfigureAwait(false);
-        return view is null ? Problems.NotFound($"There is no payment {paymentId}.") : new OkObjectResult(view);
+        return await StorageGuard.RunAsync(request, async () =>
+            await intake.GetAsync(paymentId, caller.Name, anyCaller: caller.Roles.Contains(Roles.Operations), cancellationToken).ConfigureAwait(false) is { } view
+                ? new OkObjectResult(view)
+                : Problems.NotFound($"There is no payment {paymentId}.")).ConfigureAwait(false);
     }
 }

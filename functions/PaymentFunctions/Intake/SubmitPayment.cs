@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Http;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Intake;
 
 namespace PaymentFunctions.Intake;
 
 /// <summary><c>POST /api/payments</c>: accept a payment in milliseconds, whatever the vendor's state.</summary>
-public sealed class SubmitPayment(PaymentIntakeService intake)
+public sealed class SubmitPayment(PaymentIntakeService intake, IOptions<PaymentIntakeOptions> options)
 {
     /// <summary>Runs the function.</summary>
     [Function(nameof(SubmitPayment))]
@@ -21,16 +23,24 @@ public sealed class SubmitPayment(PaymentIntakeService intake)
             return denied!;
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
-        var result = await intake.SubmitAsync(caller.Name, request.Headers["Idempotency-Key"].FirstOrDefault(), body.GetBuffer().AsMemory(0, (int)body.Length), cancellationToken).ConfigureAwait(false);
-        return result switch
+        if (!RequestBody.IsJson(request))
+        {
+            return Problems.UnsupportedMediaType("Send the payment as application/json.", $"The body was sent as '{request.ContentType}'.");
+        }
+
+        var limit = options.Value.MaxRequestBytes;
+        if (await RequestBody.ReadAsync(request, limit, cancellationToken).ConfigureAwait(false) is not { } body)
+        {
+            return Problems.BodyTooLarge(limit);
+        }
+
+        return await StorageGuard.RunAsync(request, async () => await intake.SubmitAsync(caller.Name, request.Headers["Idempotency-Key"].FirstOrDefault(), body, cancellationToken).ConfigureAwait(false) switch
         {
             IntakeResult.Accepted accepted => Accepted(accepted.Receipt with { StatusUrl = Routes.PaymentUrl(accepted.Receipt.PaymentId) }),
             IntakeResult.Invalid invalid => Problems.Validation(invalid.Errors),
             IntakeResult.KeyReused reused => Problems.KeyReused(reused.PaymentId),
-            _ => throw new InvalidOperationException($"Unexpected intake result {result.GetType().Name}."),
-        };
+            var other => throw new InvalidOperationException($"Unexpected intake result {other.GetType().Name}."),
+        }).ConfigureAwait(false);
     }
 
     private static AcceptedResult Accepted(PaymentReceipt receipt) => new(receipt.StatusUrl, receipt);

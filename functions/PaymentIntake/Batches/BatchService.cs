@@ -37,7 +37,7 @@ public sealed partial class BatchService(
         ArgumentNullException.ThrowIfNull(body);
         if (!BatchIdPattern().IsMatch(batchId ?? ""))
         {
-            return new BatchUploadResult.Invalid("batchId", "The batch id must be 1 to 64 of A-Z a-z 0-9 . _ -");
+            return new BatchUploadResult.Invalid("batchId", "The batch id must be 1 to 64 of A-Z a-z 0-9 . _ -, and not \".\" or \"..\"");
         }
 
         if (contentLength > MaxBytes)
@@ -45,15 +45,15 @@ public sealed partial class BatchService(
             return new BatchUploadResult.TooLarge($"A batch file may be at most {MaxBytes / (1024 * 1024)} MiB ({MaxBytes:N0} bytes); this one has {contentLength:N0}.");
         }
 
-        var now = time.GetUtcNow();
-        var raw = await store.BlobAsync($"raw/{batchId}/{now:yyyyMMddTHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.csv").ConfigureAwait(false);
+        // Read whole (at most MaxBytes) and parsed before anything is stored: a file with a card number is never stored.
+        using var content = new MemoryStream();
         string sha;
         long bytes;
         using (var hashing = new LimitedHashingStream(body, MaxBytes))
         {
             try
             {
-                await raw.UploadAsync(hashing, cancellationToken).ConfigureAwait(false);
+                await hashing.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
             }
             catch (BatchTooLargeException ex)
             {
@@ -67,7 +67,6 @@ public sealed partial class BatchService(
         var existing = await store.GetAsync(batchId!, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            await raw.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (existing.ContentSha256 != sha)
             {
                 return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (SHA-256 {existing.ContentSha256}). Use a new batch id for a new file.");
@@ -83,17 +82,23 @@ public sealed partial class BatchService(
             return new BatchUploadResult.Accepted(StatusOf(existing), Created: false);
         }
 
+        var now = time.GetUtcNow();
         int lines;
         try
         {
             // Parsed once here (CPU only, no storage per line), so a file that is not a batch is refused at once.
-            lines = (await ParseAsync(raw.Name, now, cancellationToken).ConfigureAwait(false)).Lines;
+            content.Position = 0;
+            lines = Parse(content, now).Lines;
         }
-        catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or CsvHelper.CsvHelperException)
+        catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or BatchCardDataException or CsvHelper.CsvHelperException)
         {
-            // The raw file stays for audit; the id stays free for a corrected file.
+            // Nothing was stored; the id stays free for a corrected file.
             return ex is BatchTooLargeException ? new BatchUploadResult.TooLarge(ex.Message) : new BatchUploadResult.Invalid("file", ex.Message);
         }
+
+        var raw = await store.BlobAsync($"raw/{batchId}/{now:yyyyMMddTHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.csv").ConfigureAwait(false);
+        content.Position = 0;
+        await raw.UploadAsync(content, cancellationToken).ConfigureAwait(false);
 
         var record = new BatchRecord(batchId!, sha, BatchStore.Processing, raw.Name, now, default) { Bytes = bytes, Lines = lines, SubmittedBy = caller };
         if (!await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
@@ -187,7 +192,13 @@ public sealed partial class BatchService(
     private async Task<(int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected)> ParseAsync(string blobName, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var blob = await store.BlobAsync(blobName).ConfigureAwait(false);
-        using var reader = new StreamReader(await blob.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Parse(stream, receivedAt);
+    }
+
+    private (int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(Stream content, DateTimeOffset receivedAt)
+    {
+        using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         var today = DateOnly.FromDateTime(receivedAt.UtcDateTime);
         var (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((receivedAt - options.Value.MaxReceivedAge).UtcDateTime));
         return (accepted.Count + rejected.Count, accepted, rejected);
@@ -216,7 +227,8 @@ public sealed partial class BatchService(
         };
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    /// <summary>1–64 of A-Z a-z 0-9 . _ -, but not "." or ".." (path segments a proxy or a client would resolve).</summary>
+    [GeneratedRegex(@"^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex BatchIdPattern();
 }
 

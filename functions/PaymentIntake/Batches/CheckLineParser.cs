@@ -9,6 +9,12 @@ namespace PaymentIntake.Batches;
 /// <summary>A file that cannot be read as a batch at all (missing columns, not CSV).</summary>
 public sealed class BatchFormatException(string message) : Exception(message);
 
+/// <summary>
+/// A file that holds what looks like a card number: refused whole and never stored, since the raw file is kept for
+/// audit and a card number must not be stored anywhere by this app.
+/// </summary>
+public sealed class BatchCardDataException(string message) : Exception(message);
+
 /// <summary>More lines than a batch may hold.</summary>
 public sealed class BatchTooLargeException(string message) : Exception(message);
 
@@ -23,10 +29,6 @@ public static partial class CheckLineParser
     public const int MaxLines = 50_000;
 
     private static readonly string[] Required = ["memberid", "invoiceid", "amount", "checknumber", "receiveddate"];
-    private static readonly HashSet<string> ZeroDecimalCurrencies = new(StringComparer.Ordinal)
-    {
-        "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
-    };
 
     /// <summary>Reads every line; throws <see cref="BatchFormatException"/> or <see cref="BatchTooLargeException"/> for the whole file.</summary>
     public static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(TextReader reader, DateOnly today, DateOnly oldest)
@@ -58,6 +60,7 @@ public static partial class CheckLineParser
         var accepted = new List<CheckLine>();
         var rejected = new List<RejectedLine>();
         var seen = new Dictionary<(string, string), int>();
+        var cardLines = new List<int>();
         var lastRawRow = csv.Parser.RawRow;
         while (csv.Read())
         {
@@ -73,10 +76,28 @@ public static partial class CheckLineParser
                 throw new BatchTooLargeException($"A batch holds at most {MaxLines:N0} lines; this file has more.");
             }
 
+            if (csv.Parser.Record is { } fields && fields.Any(TextScreening.ContainsCardNumber))
+            {
+                cardLines.Add(line);
+                continue;
+            }
+
             string? Field(string name) => columns.TryGetValue(name, out var i) && csv.TryGetField<string>(i, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
             var reasons = new List<string>();
-            var (check, lineReasons) = Validate(line, Field, today, oldest);
-            reasons.AddRange(lineReasons);
+            CheckLine? check;
+            try
+            {
+                (check, var lineReasons) = Validate(line, Field, today, oldest);
+                reasons.AddRange(lineReasons);
+            }
+#pragma warning disable CA1031 // No input in one line may fail the batch: whatever a line throws becomes its reason.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                check = null;
+                reasons.Add($"the line could not be read ({ex.GetType().Name})");
+            }
+
             if (check is not null)
             {
                 if (seen.TryGetValue((check.MemberId, check.CheckNumber), out var first))
@@ -97,6 +118,12 @@ public static partial class CheckLineParser
             {
                 accepted.Add(check!);
             }
+        }
+
+        if (cardLines.Count > 0)
+        {
+            throw new BatchCardDataException(
+                $"The file holds what looks like a card number on line(s) {string.Join(", ", cardLines.Take(20))}{(cardLines.Count > 20 ? ", …" : "")}. Card numbers must never be sent: the file was not stored; remove them and upload it again.");
         }
 
         return (accepted, rejected);
@@ -162,8 +189,13 @@ public static partial class CheckLineParser
             reasons.Add($"received_date {receivedDate:yyyy-MM-dd} is older than the oldest accepted date {oldest:yyyy-MM-dd} (Batches:MaxReceivedAge)");
         }
 
-        var payer = field("payername");
-        if (payer is { Length: > 200 })
+        // A name written over two lines (a quoted field with a line break) is one name: whitespace runs become one space.
+        var payer = field("payername") is { } rawPayer ? Whitespace().Replace(rawPayer, " ") : null;
+        if (TextScreening.Problem("payer_name", payer) is { } payerProblem)
+        {
+            reasons.Add(payerProblem);
+        }
+        else if (payer is { Length: > 200 })
         {
             reasons.Add("payer_name is longer than 200 characters");
         }
@@ -173,7 +205,10 @@ public static partial class CheckLineParser
             : (new CheckLine(line, memberId!, invoiceId!, amount!.Value, currency, checkNumber!, receivedDate, payer), reasons);
     }
 
-    /// <summary>Dollars as written on a check (<c>456.00</c>, <c>$1,234.56</c>) to minor units.</summary>
+    /// <summary>
+    /// An amount as written on a check (<c>456.00</c>, <c>$1,234.56</c>) to minor units of its currency (ISO 4217
+    /// exponent: 0 for JPY, 2 for USD, 3 for KWD). Never throws: any number, however long, is a value or a reason.
+    /// </summary>
     public static long? ParseAmount(string? text, string currency, List<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
@@ -192,23 +227,24 @@ public static partial class CheckLineParser
 
         var digits = cleaned.Replace(",", "", StringComparison.Ordinal);
         var decimals = digits.Contains('.', StringComparison.Ordinal) ? digits.Length - digits.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
-        var allowed = ZeroDecimalCurrencies.Contains(currency) ? 0 : 2;
+        var allowed = Currencies.Exponent(currency);
         if (decimals > allowed)
         {
-            reasons.Add(allowed == 0 ? $"amount \"{text}\" has decimals, but {currency} has none" : $"amount \"{text}\" has more than two decimals");
+            reasons.Add(allowed == 0 ? $"amount \"{text}\" has decimals, but {currency} has none" : $"amount \"{text}\" has more than {allowed} decimals ({currency})");
             return null;
         }
 
-        var value = decimal.Parse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        var minor = (long)(value * (allowed == 0 ? 1 : 100));
-        if (minor < 1 || minor > PaymentValidator.MaxAmount)
+        var largest = PaymentValidator.MaxAmount / Pow10(allowed);
+        if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value * Pow10(allowed) is var minor && (minor < 1 || minor > PaymentValidator.MaxAmount))
         {
-            reasons.Add($"amount \"{text}\" must be more than zero and at most {PaymentValidator.MaxAmount / 100m:N2}");
+            reasons.Add($"amount \"{text}\" must be more than zero and at most {largest.ToString("N" + allowed, CultureInfo.InvariantCulture)} {currency}");
             return null;
         }
 
-        return minor;
+        return (long)minor;
     }
+
+    private static decimal Pow10(int exponent) => exponent switch { 0 => 1m, 1 => 10m, 2 => 100m, _ => 1000m };
 
     private static bool IsBlank(CsvReader csv) => csv.Parser.Record is not { } fields || fields.All(string.IsNullOrWhiteSpace);
 
@@ -239,6 +275,9 @@ public static partial class CheckLineParser
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex MemberId();
+
+    [GeneratedRegex(@"[ \t\r\n]+")]
+    private static partial Regex Whitespace();
 
     [GeneratedRegex("^in_[A-Za-z0-9_]{1,250}$")]
     private static partial Regex InvoiceId();

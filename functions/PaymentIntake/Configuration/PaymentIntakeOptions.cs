@@ -23,4 +23,8 @@ public sealed class PaymentIntakeOptions
     [Required(ErrorMessage = "PaymentIntake:IdSecret is required (at least 32 characters; keep it stable).")]
     [MinLength(32, ErrorMessage = "PaymentIntake:IdSecret must have at least 32 characters.")]
     public string IdSecret { get; set; } = "";
+
+    /// <summary>Largest <c>POST /api/payments</c> body, in bytes, enforced while reading (413 beyond). Default 16 KiB.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 16 * 1024;
 }

@@ -43,6 +43,10 @@ public sealed class StripeOptions
     /// </summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>Largest webhook body, in bytes, enforced while reading (413 beyond). Default 64 KiB (Stripe's events are a few KiB).</summary>
+    [Range(4096, 1024 * 1024)]
+    public int MaxWebhookBytes { get; set; } = 64 * 1024;
+
     /// <summary>True when <see cref="WebhookSecret"/> holds a secret rather than nothing or an unresolved Key Vault reference.</summary>
     public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !WebhookSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,6 +1,6 @@
 namespace PaymentIntake.Intake;
 
-/// <summary>ISO 4217 currency codes that the vendor accepts.</summary>
+/// <summary>ISO 4217 currency codes that the vendor accepts, with their minor-unit exponents.</summary>
 internal static class Currencies
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
@@ -16,5 +16,18 @@ internal static class Currencies
         "uzs", "vnd", "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw",
     };
 
+    // ISO 4217 "minor unit" column (https://www.six-group.com/en/products-services/financial-information/data-standards.html,
+    // list one); every other known code has 2. Stripe follows it for these (docs: currencies, "zero-decimal" and
+    // "three-decimal" currencies), except that it requires three-decimal amounts to end in 0.
+    private static readonly HashSet<string> ZeroDecimals = new(StringComparer.Ordinal)
+    {
+        "bif", "clp", "djf", "gnf", "isk", "jpy", "kmf", "krw", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+    };
+
+    private static readonly HashSet<string> ThreeDecimals = new(StringComparer.Ordinal) { "bhd", "iqd", "jod", "kwd", "lyd", "omr", "tnd" };
+
     public static bool IsKnown(string code) => Known.Contains(code);
+
+    /// <summary>Digits after the decimal point of <paramref name="code"/>: 0, 2 or 3.</summary>
+    public static int Exponent(string code) => ZeroDecimals.Contains(code) ? 0 : ThreeDecimals.Contains(code) ? 3 : 2;
 }

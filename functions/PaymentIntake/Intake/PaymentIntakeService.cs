@@ -68,10 +68,10 @@ public sealed class PaymentIntakeService(
     {
         ArgumentNullException.ThrowIfNull(row);
 
-        // The due-index entry lets the reconciler find the payment if we crash before the enqueue; written alongside the row.
-        var inserted = store.TryInsertAsync(row, cancellationToken);
-        await Task.WhenAll(inserted, due.AddAsync(row.PaymentId, row.UpdatedAt + options.Value.ReconcileAfter, cancellationToken)).ConfigureAwait(false);
-        if (await inserted.ConfigureAwait(false))
+        // The due-index entry lets the reconciler find the payment if we crash before the enqueue. It is written before
+        // the row, so no accepted row is ever outside the index (an entry without a row is dropped by the reconciler).
+        await due.AddAsync(row.PaymentId, row.UpdatedAt + options.Value.ReconcileAfter, cancellationToken).ConfigureAwait(false);
+        if (await store.TryInsertAsync(row, cancellationToken).ConfigureAwait(false))
         {
             await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             return (row, true);

@@ -74,6 +74,11 @@ public static partial class PaymentValidator
             {
                 Add("currency", $"currency \"{currency}\" is not a known ISO 4217 currency code (for example \"usd\").");
             }
+            else if (currency is not null && amount is { } minor && Currencies.Exponent(currency) == 3 && minor % 10 != 0)
+            {
+                // Stripe: amounts in three-decimal currencies must end in 0 (docs: currencies, "three-decimal currencies").
+                Add("amount", $"amount in {currency} (three decimals) must be a multiple of 10 minor units, not {minor}.");
+            }
 
             var paymentMethodId = RequiredString(root, "paymentMethodId", Add);
             if (paymentMethodId is not null && TextScreening.ContainsCardNumber(paymentMethodId))

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
+using PaymentIntake.Due;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 using PaymentIntake.Queue;
@@ -25,6 +28,8 @@ public sealed class PoisonService(
     MessageFailures failures,
     PaymentStateMachine payments,
     PaymentQueue queue,
+    PaymentsDueIndex due,
+    IOptions<PostingOptions> options,
     VendorGateway vendor,
     AuditLog audit,
     TimeProvider time,
@@ -185,8 +190,11 @@ public sealed class PoisonService(
                 return true; // it moved on meanwhile (e.g. a webhook posted it): nothing to reopen
             }
 
+            // Back in the due index before it is accepted again, so the reconciler, the waker and the in-flight counts see it.
+            var now = time.GetUtcNow();
+            await due.AddAsync(row.PaymentId, now + options.Value.ReconcileAfter, cancellationToken).ConfigureAwait(false);
             row.ReplayCount++;
-            row.ReplayedAt = time.GetUtcNow();
+            row.ReplayedAt = now;
             row.NextAttemptAt = null;
             return await payments.TryMoveAsync(row, PaymentStatus.Accepted, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);

@@ -226,6 +226,17 @@ internal static class TestStorage
     /// Deletes a test's queues, tables and containers. Azurite's queue operations cost time in proportion to every
     /// message it holds, in every queue, so messages left behind by one test would slow all the tests after it.
     /// </summary>
+    /// <summary>A connection string for an account on a local port nothing listens on: storage "down".</summary>
+    public static string Unreachable()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var endpoint = $"http://127.0.0.1:{port}/devstoreaccount1";
+        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint={endpoint};QueueEndpoint={endpoint};TableEndpoint={endpoint}";
+    }
+
     public static async Task DeleteAsync(string storage, string prefix)
     {
         var queues = new QueueServiceClient(storage);

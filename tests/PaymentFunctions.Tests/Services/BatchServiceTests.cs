@@ -71,4 +71,34 @@ public sealed class BatchServiceTests(AzuriteFixture azurite)
         Assert.IsType<BatchUploadResult.Conflict>(conflict);
         Assert.Equal(2, await core.QueueDepthAsync(QueueNames.Batches)); // queued again: a stalled batch is picked up
     }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    public async Task UploadAsync_BatchIdThatIsAPathSegment_IsRefused(string batchId)
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        using var file = Csv(1);
+
+        var invalid = Assert.IsType<BatchUploadResult.Invalid>(await core.Get<BatchService>().UploadAsync("lockbox", batchId, file, file.Length, CancellationToken.None));
+
+        Assert.Equal("batchId", invalid.Field);
+    }
+
+    [Fact]
+    public async Task UploadAsync_FileWithACardNumber_IsRefused_AndNothingIsStored()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var csv = "member_id,invoice_id,amount,check_number,received_date,payer_name\nM-1,in_1,1.00,1,2026-11-01,Card 4242 4242 4242 4242\n";
+        using var file = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv));
+
+        var invalid = Assert.IsType<BatchUploadResult.Invalid>(await core.Get<BatchService>().UploadAsync("lockbox", "cards", file, file.Length, CancellationToken.None));
+
+        Assert.DoesNotContain("4242", invalid.Message, StringComparison.Ordinal);
+        var container = new Azure.Storage.Blobs.BlobServiceClient(core.Storage).GetBlobContainerClient(core.Get<PaymentIntake.Storage.StorageNames>().BatchesContainer);
+        var blobs = await container.ExistsAsync() ? await container.GetBlobsAsync().ToListAsync() : [];
+        Assert.Empty(blobs);
+        Assert.Null(await core.Get<PaymentIntake.Batches.BatchStore>().GetAsync("cards", CancellationToken.None));
+    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Azure.Storage.Queues;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Operations;
@@ -25,11 +23,7 @@ public sealed class ReadinessTests(AzuriteFixture azurite)
     [Fact]
     public async Task Readiness_WithoutStorage_IsNotReady_AndSaysWhy()
     {
-        var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
-        var nowhere = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1";
+        var nowhere = TestStorage.Unreachable();
         await using var core = await CoreServices.StartAsync(azurite, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = nowhere });
 
         var report = await core.Get<Readiness>().CheckAsync(CancellationToken.None);

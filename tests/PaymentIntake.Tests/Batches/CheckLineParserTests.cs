@@ -61,9 +61,9 @@ public sealed class CheckLineParserTests
     [InlineData("M-1,inv_1,1.00,1,2026-11-01,,", "invoice_id \"inv_1\" is not a Stripe invoice id (in_…)")]
     [InlineData("M-1,in_1,,1,2026-11-01,,", "amount is missing")]
     [InlineData("M-1,in_1,abc,1,2026-11-01,,", "amount \"abc\" is not an amount like 456.00 or $1,234.56")]
-    [InlineData("M-1,in_1,12.345,1,2026-11-01,,", "amount \"12.345\" has more than two decimals")]
-    [InlineData("M-1,in_1,0.00,1,2026-11-01,,", "amount \"0.00\" must be more than zero and at most 999,999.99")]
-    [InlineData("M-1,in_1,1000000.00,1,2026-11-01,,", "amount \"1000000.00\" must be more than zero and at most 999,999.99")]
+    [InlineData("M-1,in_1,12.345,1,2026-11-01,,", "amount \"12.345\" has more than 2 decimals (usd)")]
+    [InlineData("M-1,in_1,0.00,1,2026-11-01,,", "amount \"0.00\" must be more than zero and at most 999,999.99 usd")]
+    [InlineData("M-1,in_1,1000000.00,1,2026-11-01,,", "amount \"1000000.00\" must be more than zero and at most 999,999.99 usd")]
     [InlineData("M-1,in_1,100.5,1,2026-11-01,,jpy", "amount \"100.5\" has decimals, but jpy has none")]
     [InlineData("M-1,in_1,1.00,,2026-11-01,,", "check_number is missing")]
     [InlineData("M-1,in_1,1.00,#1,2026-11-01,,", "check_number \"#1\" must be 1 to 32 letters, digits or '-'")]
@@ -111,7 +111,7 @@ public sealed class CheckLineParserTests
     {
         var (accepted, rejected) = Parse(Header + "\nM-1,in_1,1.00,1,2026-11-01,\"Ann\nLee\",\n\nM-2,in_2,x,2,2026-11-01,,\n");
 
-        Assert.Equal("Ann\nLee", Assert.Single(accepted).PayerName);
+        Assert.Equal("Ann Lee", Assert.Single(accepted).PayerName); // line breaks in a name become spaces
         Assert.Equal(5, Assert.Single(rejected).Line);
     }
 
@@ -131,4 +131,39 @@ public sealed class CheckLineParserTests
 
         Assert.Throws<BatchTooLargeException>(() => Parse(text));
     }
+
+    [Theory]
+    [InlineData("M-1,in_1,123456789012345678901,1,2026-11-01,,usd")]
+    [InlineData("M-1,in_1,99999999999999999999999999999999999,1,2026-11-01,,usd")]
+    [InlineData("M-1,in_1,999999.999,1,2026-11-01,,kwd")]
+    public void Parse_AmountTooLargeForAnyType_IsALineReason_NotAFailedBatch(string line)
+    {
+        var (accepted, rejected) = Parse(Header + "\n" + line + "\nM-2,in_2,1.00,2,2026-11-01,,usd\n");
+        Assert.Single(accepted);
+        Assert.Contains("at most", Assert.Single(rejected).Reasons.Single(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kwd", "1.234", 1234)]
+    [InlineData("bhd", "12.5", 12500)]
+    [InlineData("jpy", "4560", 4560)]
+    [InlineData("usd", "456.00", 45600)]
+    public void Parse_CurrencyExponentsFromIso4217(string currency, string amount, long minor) =>
+        Assert.Equal(minor, Assert.Single(Parse($"{Header}\nM-1,in_1,{amount},1,2026-11-01,,{currency}\n").Accepted).Amount);
+
+    [Fact]
+    public void Parse_KwdWithFourDecimals_IsALineReason() =>
+        Assert.Contains("more than 3 decimals", Assert.Single(Parse($"{Header}\nM-1,in_1,1.2345,1,2026-11-01,,kwd\n").Rejected).Reasons.Single(), StringComparison.Ordinal);
+
+    [Fact]
+    public void Parse_CardNumberAnywhereInALine_RefusesTheWholeFile_WithoutEchoingIt()
+    {
+        var ex = Assert.Throws<BatchCardDataException>(() => Parse($"{Header}\nM-1,in_1,1.00,1,2026-11-01,,usd\nM-2,in_2,1.00,2,2026-11-01,Card 4242 4242 4242 4242,usd\n"));
+        Assert.Contains("line(s) 3", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4242", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ControlCharacterInPayerName_IsALineReason() =>
+        Assert.Contains("U+0007", Assert.Single(Parse($"{Header}\nM-1,in_1,1.00,1,2026-11-01,Ann\u0007Lee,usd\n").Rejected).Reasons.Single(), StringComparison.Ordinal);
 }
