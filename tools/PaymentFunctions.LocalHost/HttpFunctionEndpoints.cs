@@ -60,13 +60,13 @@ internal static class HttpFunctionEndpoints
             return false;
         }
 
-        if (key == options.AdminKey)
+        if (SameKey(key, options.AdminKey))
         {
             return true;
         }
 
         if (level is not (AuthorizationLevel.Function or AuthorizationLevel.User)
-            || options.Callers.FirstOrDefault(c => c.Value.Key == key) is not { Key: { } name } caller)
+            || options.Callers.FirstOrDefault(c => SameKey(key, c.Value.Key)) is not { Key: { } name } caller)
         {
             return false;
         }
@@ -81,4 +81,9 @@ internal static class HttpFunctionEndpoints
             title: "A valid function key is required.",
             detail: "Send the key in the x-functions-key header or the code query parameter.",
             type: "https://paymentfunctions.dev/problems/unauthorized").ExecuteAsync(context);
+
+    /// <summary>Compares keys in constant time (no early exit that would let a caller guess a key byte by byte).</summary>
+    private static bool SameKey(string given, string? expected) =>
+        expected is not null
+        && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PaymentIntake.Configuration;
 
 /// <summary>How to reach the billing vendor, section <c>Stripe</c>.</summary>
-public sealed class StripeOptions
+public sealed class StripeOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Stripe";
@@ -46,6 +46,15 @@ public sealed class StripeOptions
     /// <summary>Largest webhook body, in bytes, enforced while reading (413 beyond). Default 64 KiB (Stripe's events are a few KiB).</summary>
     [Range(4096, 1024 * 1024)]
     public int MaxWebhookBytes { get; set; } = 64 * 1024;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ApiKey.Contains("_live_", StringComparison.Ordinal) && ApiBase is { } apiBase && apiBase.Scheme != Uri.UriSchemeHttps)
+        {
+            yield return new ValidationResult("Stripe:ApiBase must be https with a live key: a live key is never sent in clear text.", [nameof(ApiBase)]);
+        }
+    }
 
     /// <summary>True when <see cref="WebhookSecret"/> holds a secret rather than nothing or an unresolved Key Vault reference.</summary>
     public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !WebhookSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);

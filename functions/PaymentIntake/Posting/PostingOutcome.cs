@@ -20,8 +20,16 @@ public abstract record PostingOutcome
     /// <summary>It can never succeed as it is (invalid request, canceled at the vendor): recorded, not retried.</summary>
     public sealed record Failed(string Reason) : PostingOutcome;
 
-    /// <summary>The vendor is unavailable: try again later, without burning the message's dequeue count.</summary>
-    public sealed record RetryLater(string Reason) : PostingOutcome;
+    /// <summary>
+    /// Try again later, without burning the message's dequeue count: the vendor is unavailable, or (with
+    /// <see cref="VendorUnavailable"/> false) the vendor answered but asks for this payment to be tried again — a
+    /// retryable decline, which says nothing about the vendor and so does not count toward the shared circuit.
+    /// </summary>
+    public sealed record RetryLater(string Reason) : PostingOutcome
+    {
+        /// <summary>True when the vendor itself failed (counts toward the circuit); false for a per-payment retry.</summary>
+        public bool VendorUnavailable { get; init; } = true;
+    }
 
     /// <summary>The shared circuit is open: the vendor was not called; wait until at least <paramref name="Until"/>.</summary>
     public sealed record Parked(string Reason, DateTimeOffset Until) : PostingOutcome;

@@ -11,6 +11,18 @@ namespace PaymentIntake.Posting;
 /// </summary>
 public static class VendorAnswerClassifier
 {
+    /// <summary>
+    /// Decline codes that ask for the payment to be tried again later rather than a new card (docs.stripe.com/declines/codes:
+    /// <c>processing_error</c> "the payment should be attempted again", <c>try_again_later</c>, <c>issuer_not_available</c>
+    /// "attempt the payment again", <c>reenter_transaction</c>).
+    /// </summary>
+    public static bool IsRetryableDecline(string? code) => code is "processing_error" or "try_again_later" or "issuer_not_available" or "reenter_transaction";
+
+    private static PostingOutcome Decline(string? intentId, string code, string message) =>
+        IsRetryableDecline(code)
+            ? new PostingOutcome.RetryLater($"The card issuer asks to try again later ({code}): {message}") { VendorUnavailable = false }
+            : new PostingOutcome.Declined(intentId, code, message);
+
     /// <summary>Classifies a PaymentIntent the vendor returned.</summary>
     public static PostingOutcome ForIntent(PaymentIntent intent)
     {
@@ -19,7 +31,8 @@ public static class VendorAnswerClassifier
         {
             "succeeded" => new PostingOutcome.Posted(intent.Id),
             "requires_action" => new PostingOutcome.ActionRequired(intent.Id, intent.NextAction?.RedirectToUrl?.Url),
-            "requires_payment_method" when intent.LastPaymentError is { } error =>
+            // A retryable decline leaves the intent waiting for a new confirm: the next attempt confirms it again.
+            "requires_payment_method" when intent.LastPaymentError is { } error && !IsRetryableDecline(error.DeclineCode ?? error.Code) =>
                 new PostingOutcome.Declined(intent.Id, error.DeclineCode ?? error.Code ?? "card_declined", error.Message ?? "The card was declined."),
             "requires_payment_method" or "requires_confirmation" => new PostingOutcome.ConfirmNeeded(intent.Id),
             "processing" => new PostingOutcome.RetryLater("The vendor is still processing the payment."),
@@ -61,7 +74,7 @@ public static class VendorAnswerClassifier
 
     /// <summary>True if the failure is worth an immediate retry within the same attempt (Polly's predicate).</summary>
     public static bool IsTransient(Exception exception) =>
-        ForException(exception, vendorReference: null) is PostingOutcome.RetryLater;
+        ForException(exception, vendorReference: null) is PostingOutcome.RetryLater { VendorUnavailable: true };
 
     private static PostingOutcome? ForStripeError(StripeException ex, string? vendorReference)
     {
@@ -73,7 +86,7 @@ public static class VendorAnswerClassifier
 
         if (error?.Type == "card_error" || ex.HttpStatusCode == HttpStatusCode.PaymentRequired)
         {
-            return new PostingOutcome.Declined(
+            return Decline(
                 error?.PaymentIntent?.Id ?? vendorReference,
                 error?.DeclineCode ?? error?.Code ?? "card_declined",
                 error?.Message ?? ex.Message);

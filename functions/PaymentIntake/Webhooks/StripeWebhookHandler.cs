@@ -61,7 +61,8 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
         var done = await OptimisticConcurrency.RetryAsync(3, async _ =>
         {
             var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || TargetOf(stripeEvent.Type) is not { } to || !PaymentStateMachine.IsAllowed(row.Status, to))
+            if (row is null || TargetOf(stripeEvent.Type) is not { } to || !PaymentStateMachine.IsAllowed(row.Status, to)
+                || !IsAbout(row, intent, to, stripeEvent.Livemode, options.Value.ApiKey))
             {
                 result = WebhookResult.Ignored;
                 return true;
@@ -81,6 +82,29 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
         return done
             ? result
             : throw new InvalidOperationException($"Payment {paymentId} kept changing while a webhook was applied; Stripe will deliver it again.");
+    }
+
+    /// <summary>
+    /// Metadata alone does not make an event about a payment: its mode must be our key's mode, and its intent must be
+    /// the payment's <c>vendorReference</c> — or, before the payment has one, carry the payment's amount and currency
+    /// (a cancel never applies then: it may be an orphan intent a failed create left behind, not the one that posts).
+    /// </summary>
+    internal static bool IsAbout(PaymentEntity row, PaymentIntent intent, string to, bool livemode, string apiKey)
+    {
+        var liveKey = apiKey.StartsWith("sk_live_", StringComparison.Ordinal) || apiKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        if (livemode != liveKey)
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(row.VendorReference))
+        {
+            return string.Equals(row.VendorReference, intent.Id, StringComparison.Ordinal);
+        }
+
+        return to != PaymentStatus.Failed
+            && intent.Amount == row.Amount
+            && string.Equals(intent.Currency, row.Currency, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The status an event moves a payment to; null for events we do not apply.</summary>

@@ -94,7 +94,7 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
             r => r.GetProperty("line").GetInt32(),
             r => string.Join(" | ", r.GetProperty("reasons").EnumerateArray().Select(x => x.GetString())));
         Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], reasons.Keys.Order());
-        Assert.Equal("amount \"12.345\" has more than two decimals", reasons[3]);
+        Assert.Equal("amount \"12.345\" has more than 2 decimals (usd)", reasons[3]);
         Assert.Contains("amount \"abc\" is not an amount", reasons[4], StringComparison.Ordinal);
         Assert.Equal("member_id is missing", reasons[5]);
         Assert.Contains("invoice_id \"INV-5\" is not a Stripe invoice id", reasons[6], StringComparison.Ordinal);

@@ -84,7 +84,7 @@ public sealed class CliScenarios(AzuriteFixture azurite)
 
         Assert.Equal(1, upload.ExitCode);
         Assert.Contains("Rejected lines", upload.Output, StringComparison.Ordinal);
-        Assert.Contains("amount \"12.345\" has more than two decimals", upload.Output, StringComparison.Ordinal);
+        Assert.Contains("amount \"12.345\" has more than 2 decimals (usd)", upload.Output, StringComparison.Ordinal);
         Assert.Equal(1, again.ExitCode);
         Assert.Equal("lockbox-bad-lines", JsonDocument.Parse(again.Output).RootElement.GetProperty("batchId").GetString());
         Assert.Equal(1, show.ExitCode);

@@ -45,7 +45,9 @@ public sealed class StripeWebhookHandlerTests(AzuriteFixture azurite)
     public async Task HandleAsync_EachEventType_MovesAnActionRequiredPayment(string type, string status)
     {
         await using var core = await CoreServices.StartAsync(azurite);
-        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.ActionRequired));
+        var card = Rows.Card(status: PaymentStatus.ActionRequired);
+        card.VendorReference = "pi_hook"; // action_required always names its intent
+        var row = await core.InsertAsync(card);
         var payload = Event(type, row.PaymentId);
 
         var result = await core.Get<StripeWebhookHandler>().HandleAsync(payload, Sign(core, payload, DateTimeOffset.UtcNow), CancellationToken.None);

@@ -67,6 +67,6 @@ public sealed class TextScreeningTests
         Assert.Equal(1000, PaymentValidator.Validate(Encoding.UTF8.GetBytes("""{"memberId":"M1","amount":1000,"currency":"kwd","paymentMethodId":"pm_card_visa"}""")).Request!.Amount);
 
     [Fact]
-    public void IdempotencyKey_HoldingACardNumber_IsRefused() =>
-        Assert.NotNull(PaymentValidator.ValidateIdempotencyKey("order-4242424242424242"));
+    public void IdempotencyKey_IsNotScreened_AUuidWithDigitGroupsPasses() =>
+        Assert.Null(PaymentValidator.ValidateIdempotencyKey("4f3c2a10-1d2e-4000-8567-123456789012"));
 }

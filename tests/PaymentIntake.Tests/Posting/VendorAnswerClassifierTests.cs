@@ -72,6 +72,27 @@ public sealed class VendorAnswerClassifierTests
     }
 
     [Theory]
+    [InlineData("processing_error")]
+    [InlineData("try_again_later")]
+    [InlineData("issuer_not_available")]
+    public void ForException_RetryableDecline_IsRetryLater_ThatDoesNotCountAgainstTheVendor(string declineCode)
+    {
+        var outcome = VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.PaymentRequired, "card_error", "card_declined", declineCode), "pi_1");
+
+        var later = Assert.IsType<PostingOutcome.RetryLater>(outcome);
+        Assert.False(later.VendorUnavailable);
+        Assert.Contains(declineCode, later.Reason, StringComparison.Ordinal);
+        Assert.False(VendorAnswerClassifier.IsTransient(Stripe(HttpStatusCode.PaymentRequired, "card_error", "card_declined", declineCode)));
+    }
+
+    [Fact]
+    public void ForIntent_AfterARetryableDecline_IsConfirmNeeded()
+    {
+        var intent = new PaymentIntent { Id = "pi_1", Status = "requires_payment_method", LastPaymentError = new StripeError { Code = "card_declined", DeclineCode = "try_again_later" } };
+        Assert.Equal(new PostingOutcome.ConfirmNeeded("pi_1"), VendorAnswerClassifier.ForIntent(intent));
+    }
+
+    [Theory]
     [InlineData(HttpStatusCode.InternalServerError)]
     [InlineData(HttpStatusCode.BadGateway)]
     [InlineData(HttpStatusCode.ServiceUnavailable)]

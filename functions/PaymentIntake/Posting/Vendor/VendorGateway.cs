@@ -46,7 +46,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
             outcome = await cards.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
         }
 
-        if (outcome is PostingOutcome.RetryLater)
+        if (outcome is PostingOutcome.RetryLater { VendorUnavailable: true })
         {
             await circuit.RecordUnavailableAsync(cancellationToken).ConfigureAwait(false);
         }
