@@ -65,6 +65,54 @@ public sealed class StrictRequestTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("description", "before\0after")]
+    [InlineData("metadata[member_id]", "m\0")]
+    public async Task CreateIntent_NullByte_Is400NeverA500_AndNotSavedUnderTheKey(string name, string value)
+    {
+        var (status, body) = await PostAsync("/v1/payment_intents", Intent((name, value)), key: "k-null-" + name);
+        var retry = await PostAsync("/v1/payment_intents", Intent(), key: "k-null-" + name);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_request_error", Error(body).Type);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+    }
+
+    [Fact]
+    public async Task Search_NullByteInQuery_Is400()
+    {
+        using var response = await _http.GetAsync("/v1/payment_intents/search?query=metadata%5B%27payment_id%27%5D%3A%27a%00%27");
+
+        var error = Error(await response.Content.ReadFromJsonAsync<JsonElement>());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(("invalid_request_error", "query"), (error.Type, error.Param));
+    }
+
+    [Theory]
+    [InlineData("metadata[a_key_that_is_longer_than_forty_characters_x]", "v", "metadata")]
+    [InlineData("metadata[note]", null, "metadata[note]")]
+    public async Task CreateIntent_MetadataOutsideStripesLimits_Is400(string name, string? value, string param)
+    {
+        // docs.stripe.com/metadata: keys up to 40 characters, values up to 500, at most 50 pairs.
+        var (status, body) = await PostAsync("/v1/payment_intents", Intent((name, value ?? new string('x', 501))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(("invalid_request_error", param), (Error(body).Type, Error(body).Param));
+    }
+
+    [Fact]
+    public async Task CreateIntent_FiftyOneMetadataKeys_Is400_AndFiftyAreFine()
+    {
+        var fifty = Enumerable.Range(0, 50).Select(i => ($"metadata[k{i}]", "v")).ToArray();
+
+        var ok = await PostAsync("/v1/payment_intents", Intent(fifty));
+        var refused = await PostAsync("/v1/payment_intents", Intent([.. fifty, ("metadata[k50]", "v")]));
+
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal((HttpStatusCode.BadRequest, "metadata"), (refused.Status, Error(refused.Body).Param));
+    }
+
+    [Theory]
     [InlineData("/v1/payment_intents", "amount")]
     [InlineData("/v1/payment_methods", "type")]
     public async Task Create_MissingRequiredParameter_Is400ParameterMissing(string path, string missing)

@@ -150,10 +150,15 @@ internal static class ApiParameters
 
             seen.Add(name);
             var text = value.ToString();
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                // docs.stripe.com/changelog/2015-10-12: invalid parameters are answered 400, whatever the endpoint.
+                return Invalid($"Invalid string: {key} contains a null byte (\\u0000), which Stripe cannot store.", key);
+            }
             var error = param.Kind switch
             {
                 ParamKind.Map when sub is null => Invalid($"Invalid object: {name} must be a hash (e.g. {name}[key]=value).", name),
-                ParamKind.Map => null,
+                ParamKind.Map => MetadataCheck(name, sub, text),
                 ParamKind.List when sub is null || (sub.Length > 0 && !int.TryParse(sub, NumberStyles.None, CultureInfo.InvariantCulture, out _)) =>
                     Invalid($"Invalid array: {name} must be a list (e.g. {name}[0]=value).", name),
                 ParamKind.List => EmptyCheck(text, $"{name}[{sub}]"),
@@ -166,6 +171,12 @@ internal static class ApiParameters
             {
                 return error;
             }
+        }
+
+        if (spec.TryGetValue("metadata", out var map) && map.Kind == ParamKind.Map
+            && values.Count(v => v.Key.StartsWith("metadata[", StringComparison.Ordinal)) > MetadataMaxKeys)
+        {
+            return Invalid($"Invalid metadata: metadata can have at most {MetadataMaxKeys} keys.", "metadata");
         }
 
         foreach (var (name, param) in spec)
@@ -187,6 +198,18 @@ internal static class ApiParameters
 
         return null;
     }
+
+    // docs.stripe.com/metadata: "50 total key-value pairs"; key "40 character limit", no square brackets; value "500 character limit".
+    private const int MetadataMaxKeys = 50;
+    private const int MetadataMaxKeyLength = 40;
+    private const int MetadataMaxValueLength = 500;
+
+    private static ApiAnswer? MetadataCheck(string name, string key, string value) =>
+        key.Length is 0 or > MetadataMaxKeyLength || key.AsSpan().IndexOfAny('[', ']') >= 0
+            ? Invalid($"Invalid {name}: keys must be 1 to {MetadataMaxKeyLength} characters without square brackets.", name)
+            : value.Length > MetadataMaxValueLength
+                ? Invalid($"Invalid {name}[{key}]: must be at most {MetadataMaxValueLength} characters.", $"{name}[{key}]")
+                : null;
 
     private static ApiAnswer? Scalar(Param param, string text, string name)
     {

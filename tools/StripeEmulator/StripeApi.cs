@@ -128,11 +128,23 @@ internal static class StripeApi
             return;
         }
 
-        var form = HttpMethods.IsGet(ctx.Request.Method)
-            ? new FormCollection(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value))
-            : ctx.Request.HasFormContentType
-                ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false)
-                : FormCollection.Empty;
+        IFormCollection form;
+        try
+        {
+            form = HttpMethods.IsGet(ctx.Request.Method)
+                ? new FormCollection(ctx.Request.Query.ToDictionary(q => q.Key, q => q.Value))
+                : ctx.Request.HasFormContentType
+                    ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false)
+                    : FormCollection.Empty;
+        }
+        catch (InvalidDataException ex)
+        {
+            // A body the form reader refuses (a null byte in a value, too many values): Stripe answers invalid input
+            // with 400 before anything runs (docs.stripe.com/changelog/2015-10-12), so nothing is saved under the key.
+            await Write(ctx, ApiAnswer.InvalidRequest($"Invalid request body: {ex.Message}")).ConfigureAwait(false);
+            return;
+        }
+
         if (ApiParameters.Validate(form, parameters) is { } invalid)
         {
             await Write(ctx, invalid).ConfigureAwait(false);

@@ -33,11 +33,31 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         var state = new EmulatorState(timeProvider ?? TimeProvider.System);
         builder.Services.AddSingleton(state);
         var app = builder.Build();
+        app.Use(AnswerFailuresAsStripeDoes);
         StripeApi.Map(app);
         ControlApi.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new StripeEmulatorServer(app, state, new Uri(address));
+    }
+
+    /// <summary>
+    /// A failure inside the emulator is answered as Stripe answers its own: 500 with an <c>api_error</c> body
+    /// (docs.stripe.com/error-handling), never an empty response a client cannot tell from a dropped connection.
+    /// </summary>
+    private static async Task AnswerFailuresAsStripeDoes(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = 500;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(StripeJson.Error("api_error", $"An unknown error occurred in the emulator ({ex.GetType().Name}: {ex.Message}).").ToJsonString(), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
