@@ -34,6 +34,12 @@ public static class EventIds
     /// <summary>Posting gave up waiting for the vendor.</summary>
     public const int GaveUp = 2006;
 
+    /// <summary>An <c>action_required</c> payment was checked at the vendor and still waits for the member.</summary>
+    public const int ActionStillRequired = 2007;
+
+    /// <summary>An <c>action_required</c> payment was settled by a check at the vendor (its webhook never came).</summary>
+    public const int ActionSettledByCheck = 2008;
+
     /// <summary>The reconciler enqueued a payment without progress.</summary>
     public const int Requeued = 3000;
 

@@ -75,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VendorGateway>();
         services.AddSingleton<RecoverabilityPolicy>();
         services.AddSingleton<PaymentPoster>();
+        services.AddSingleton<ActionRequiredFollowUp>();
         services.AddSingleton<VendorProbe>();
         services.AddSingleton<PaymentReconciler>();
         services.AddSingleton<StripeWebhookHandler>();

@@ -4,7 +4,7 @@ namespace StripeEmulator;
 internal static class ControlApi
 {
     /// <summary>Body of <c>POST /_emulator/faults</c>.</summary>
-    internal sealed record FaultRequest(string Mode, int? Count, string? PathEndsWith, string? When);
+    internal sealed record FaultRequest(string Mode, int? Count, string? PathEndsWith, string? When, string? Param, string? ValueStartsWith);
 
     /// <summary>Body of <c>POST /_emulator/payment_methods</c>: a PaymentMethod as a front end creates it.</summary>
     internal sealed record PaymentMethodRequest(string Card);
@@ -52,7 +52,12 @@ internal static class ControlApi
                 return Results.Problem(statusCode: 400, title: "Unknown fault mode or phase", detail: "Modes: none, server_error, timeout, rate_limit, drop_response; when (server_error): in_endpoint (default), before_execution, after_execution.");
             }
 
-            state.SetFault(mode.Value, request.Count, request.PathEndsWith, phase.Value);
+            if ((request.Param is null) != (request.ValueStartsWith is null))
+            {
+                return Results.Problem(statusCode: 400, title: "param and valueStartsWith go together", detail: "Example: {\"mode\":\"server_error\",\"param\":\"metadata[member_id]\",\"valueStartsWith\":\"BAD-\"}.");
+            }
+
+            state.SetFault(mode.Value, request.Count, request.PathEndsWith, phase.Value, request.Param is null ? null : (request.Param, request.ValueStartsWith!));
             return Results.Ok(new { mode = mode.Value.ToString(), request.Count, when = phase.Value.ToString() });
         });
 

@@ -89,6 +89,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     private FaultMode _faultMode;
     private int? _faultsLeft;
     private string? _faultPath;
+    private (string Param, string Prefix)? _faultMatch;
     private FaultPhase _faultPhase;
     private int _maxPerSecond;
     private long _rateLimited;
@@ -162,16 +163,19 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     /// <summary>
     /// Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed; with
-    /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>);
+    /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>); with
+    /// <paramref name="match"/>, only for requests whose parameter <c>Param</c> starts with <c>Prefix</c> (e.g.
+    /// <c>("metadata[member_id]", "BAD-")</c>: a fault that follows some payments, not the vendor);
     /// <paramref name="phase"/> says where a server error strikes.
     /// </summary>
-    public void SetFault(FaultMode mode, int? count = null, string? pathEndsWith = null, FaultPhase phase = FaultPhase.InEndpoint)
+    public void SetFault(FaultMode mode, int? count = null, string? pathEndsWith = null, FaultPhase phase = FaultPhase.InEndpoint, (string Param, string Prefix)? match = null)
     {
         lock (_faultLock)
         {
             _faultMode = mode;
             _faultsLeft = mode == FaultMode.None ? null : count;
             _faultPath = mode == FaultMode.None ? null : pathEndsWith;
+            _faultMatch = mode == FaultMode.None ? null : match;
             _faultPhase = phase;
         }
     }
@@ -224,11 +228,13 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     internal void CountRequest() => Interlocked.Increment(ref _requests);
 
     /// <summary>Returns the fault to apply to it, if any, with where it strikes.</summary>
-    internal (FaultMode Mode, FaultPhase Phase) NextFault(string path)
+    internal (FaultMode Mode, FaultPhase Phase) NextFault(string path, IReadOnlyDictionary<string, Microsoft.Extensions.Primitives.StringValues> parameters)
     {
         lock (_faultLock)
         {
-            if (_faultMode == FaultMode.None || (_faultPath is not null && !path.EndsWith(_faultPath, StringComparison.Ordinal)))
+            if (_faultMode == FaultMode.None
+                || (_faultPath is not null && !path.EndsWith(_faultPath, StringComparison.Ordinal))
+                || (_faultMatch is { } match && !(parameters.TryGetValue(match.Param, out var value) && value.ToString().StartsWith(match.Prefix, StringComparison.Ordinal))))
             {
                 return (FaultMode.None, FaultPhase.InEndpoint);
             }

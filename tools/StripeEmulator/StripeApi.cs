@@ -151,7 +151,7 @@ internal static class StripeApi
             return;
         }
 
-        var (fault, phase) = state.NextFault(ctx.Request.Path);
+        var (fault, phase) = state.NextFault(ctx.Request.Path, form.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal));
         switch (fault)
         {
             case FaultMode.ServerError when phase == FaultPhase.BeforeExecution:

@@ -31,9 +31,20 @@ public sealed class PostingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RateShareRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Consecutive "vendor unavailable" attempts that open the shared circuit. Default 5.</summary>
+    /// <summary>
+    /// Consecutive "vendor unavailable" attempts, each from a different payment, that open the shared circuit. Default 5.
+    /// </summary>
     [Range(1, 1000)]
     public int CircuitFailureThreshold { get; set; } = 5;
+
+    /// <summary>
+    /// How many times the vendor may fail one payment while it answers others (the probe, other payments) and nothing
+    /// else fails, before that payment is given up
+    /// (failed, to <c>payments-poison</c> as <c>vendor_fails_payment</c>). Such failures never count toward the circuit.
+    /// Default 5.
+    /// </summary>
+    [Range(1, 1000)]
+    public int OwnFailureLimit { get; set; } = 5;
 
     /// <summary>How long the circuit stays open before one probe may test the vendor. Default 30 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
@@ -53,6 +64,20 @@ public sealed class PostingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PostingLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often a payment in <c>action_required</c> is checked at the vendor, so a lost webhook changes nothing but
+    /// latency. Default 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ActionCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long a payment may stay in <c>action_required</c>; then its PaymentIntent is canceled and it is
+    /// <c>failed</c> (the member pays anew). Default 7 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "90.00:00:00")]
+    public TimeSpan ActionRequiredTimeout { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long a payment may sit without progress before the reconciler re-enqueues it. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]

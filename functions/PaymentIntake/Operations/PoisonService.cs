@@ -42,11 +42,12 @@ public sealed class PoisonService(
         var (paymentId, reason) = Parse(body);
         var failure = await failures.TakeAsync(body, cancellationToken).ConfigureAwait(false);
         PoisonRecord record;
-        if (reason == PoisonReasons.VendorUnavailable)
+        if (PoisonReasons.IsDecidedByPosting(reason))
         {
             var row = paymentId is null ? null : await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, reason, PoisonReasons.VendorUnavailableType, row?.LastError ?? "The vendor stayed unavailable.",
-                PoisonReasons.VendorUnavailableOrigin, Fingerprints.Of(PoisonReasons.VendorUnavailableType, PoisonReasons.VendorUnavailableOrigin), row?.Attempts ?? 0, row?.AcceptedAt, now);
+            var type = PoisonReasons.TypeOf(reason!);
+            record = new PoisonRecord(PoisonStore.NewId(now), paymentId, body, reason!, type, row?.LastError ?? "The vendor stayed unavailable.",
+                PoisonReasons.VendorUnavailableOrigin, Fingerprints.Of(type, PoisonReasons.VendorUnavailableOrigin), row?.Attempts ?? 0, row?.AcceptedAt, now);
         }
         else
         {
@@ -196,6 +197,8 @@ public sealed class PoisonService(
             row.ReplayCount++;
             row.ReplayedAt = now;
             row.NextAttemptAt = null;
+            row.OwnFailures = 0;
+            row.VendorFailedAt = null;
             return await payments.TryMoveAsync(row, PaymentStatus.Accepted, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

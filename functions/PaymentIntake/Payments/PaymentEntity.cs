@@ -109,6 +109,16 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>When operators last replayed it: the give-up clock (<c>Posting:MaxPostingAge</c>) restarts then.</summary>
     public DateTimeOffset? ReplayedAt { get; set; }
 
+    /// <summary>When the vendor last failed this payment (5xx, timeout, unreachable); cleared by any other answer.</summary>
+    public DateTimeOffset? VendorFailedAt { get; set; }
+
+    /// <summary>
+    /// Vendor failures of this payment that followed the payment, not the vendor: it had failed before, the vendor
+    /// answered since, and nothing else was failing. From the first one on, its failures no longer count toward the
+    /// shared circuit; at <c>Posting:OwnFailureLimit</c> the payment is given up. Cleared by any other answer and by a replay.
+    /// </summary>
+    public int OwnFailures { get; set; }
+
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

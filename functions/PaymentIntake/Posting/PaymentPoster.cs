@@ -16,6 +16,7 @@ public sealed class PaymentPoster(
     VendorGateway vendor,
     PaymentQueue queue,
     RecoverabilityPolicy policy,
+    ActionRequiredFollowUp actionChecks,
     ILogger<PaymentPoster> logger)
 {
     /// <summary>
@@ -40,6 +41,17 @@ public sealed class PaymentPoster(
         var paymentId = PaymentMessage.Parse(message).PaymentId;
         var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false)
             ?? throw new PaymentNotFoundException(paymentId);
+
+        if (row.Status == PaymentStatus.ActionRequired)
+        {
+            // The reconciler's periodic check: does Stripe know more than the webhooks told us? Not while it is down.
+            if (await vendor.AdmitAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                await actionChecks.CheckAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
 
         if (PaymentStatus.IsFinal(row.Status))
         {
@@ -110,7 +122,7 @@ public sealed class PaymentPoster(
                 break;
             case RecoveryAction.GiveUp giveUp:
                 row.LastError = giveUp.Reason;
-                await queue.SendToPoisonAsync(row.PaymentId, PoisonReasons.VendorUnavailable, cancellationToken).ConfigureAwait(false);
+                await queue.SendToPoisonAsync(row.PaymentId, giveUp.PoisonReason, cancellationToken).ConfigureAwait(false);
                 PostingLog.GaveUp(logger, row.PaymentId, row.Attempts);
                 status = PaymentStatus.Failed;
                 break;
@@ -137,7 +149,7 @@ public sealed class PaymentPoster(
     }
 
     /// <summary>Copies a final answer's details onto the row.</summary>
-    private static void Record(PaymentEntity row, PostingOutcome outcome)
+    internal static void Record(PaymentEntity row, PostingOutcome outcome)
     {
         switch (outcome)
         {

@@ -23,6 +23,12 @@ internal static partial class PostingLog
     [LoggerMessage(EventId = EventIds.GaveUp, Level = LogLevel.Error, Message = "Payment {PaymentId} gave up waiting for the vendor after {Attempts} attempts; moved to poison")]
     public static partial void GaveUp(ILogger logger, string paymentId, int attempts);
 
+    [LoggerMessage(EventId = EventIds.ActionStillRequired, Level = LogLevel.Information, Message = "Payment {PaymentId} still waits for the member to authenticate ({Outcome}); checked again later")]
+    public static partial void ActionStillRequired(ILogger logger, string paymentId, string outcome);
+
+    [LoggerMessage(EventId = EventIds.ActionSettledByCheck, Level = LogLevel.Warning, Message = "Payment {PaymentId} was {Status} at the vendor while it waited for authentication; no webhook had said so")]
+    public static partial void ActionSettledByCheck(ILogger logger, string paymentId, string status);
+
     [LoggerMessage(EventId = EventIds.TransientRetry, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
     public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
 }

@@ -16,8 +16,11 @@ public abstract record RecoveryAction
     /// <summary>The vendor is not available: try again with a new message visible after <paramref name="Delay"/>.</summary>
     public sealed record RetryLater(TimeSpan Delay, DateTimeOffset NextAttemptAt, string Reason) : RecoveryAction;
 
-    /// <summary>Waited long enough: the payment is <c>failed</c> and goes to <c>payments-poison</c> for operations.</summary>
-    public sealed record GiveUp(string Reason) : RecoveryAction;
+    /// <summary>
+    /// Waited long enough, or the vendor keeps failing this one payment: the payment is <c>failed</c> and goes to
+    /// <c>payments-poison</c> for operations, recorded as <paramref name="PoisonReason"/>.
+    /// </summary>
+    public sealed record GiveUp(string Reason, string PoisonReason = PoisonReasons.VendorUnavailable) : RecoveryAction;
 }
 
 /// <summary>
@@ -54,6 +57,10 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
             PostingOutcome.RetryLater or PostingOutcome.Parked when now - ClockStart(payment) >= options.MaxPostingAge =>
                 new RecoveryAction.GiveUp(
                     $"{PoisonReasons.VendorUnavailable}: gave up after {options.MaxPostingAge} since {(payment.ReplayedAt is null ? "acceptance" : "the last replay")}; last: {ReasonOf(outcome)}"),
+            PostingOutcome.RetryLater when payment.OwnFailures >= options.OwnFailureLimit =>
+                new RecoveryAction.GiveUp(
+                    $"{PoisonReasons.VendorFailsPayment}: the vendor failed this payment {payment.OwnFailures} times while it answered others and nothing else failed; last: {ReasonOf(outcome)}",
+                    PoisonReasons.VendorFailsPayment),
             PostingOutcome.Parked parked => Later(now, options.RetryLaterMaxDelay * (0.75 + (Math.Clamp(random01, 0, 1) / 4)), parked.Reason),
             PostingOutcome.RetryLater later => Later(now, RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), later.Reason),
             _ => throw new InvalidOperationException($"Posting ended on {outcome.GetType().Name} for payment {payment.PaymentId}: a step, never a result."),

@@ -12,6 +12,21 @@ public static class PoisonReasons
     /// <summary>Exception type recorded for <see cref="VendorUnavailable"/> (no exception was thrown).</summary>
     public const string VendorUnavailableType = "VendorUnavailable";
 
-    /// <summary>Where <see cref="VendorUnavailable"/> is decided: posting.</summary>
+    /// <summary>Where <see cref="VendorUnavailable"/> and <see cref="VendorFailsPayment"/> are decided: posting.</summary>
     public const string VendorUnavailableOrigin = "PaymentPoster";
+
+    /// <summary>
+    /// Posting gave up: the vendor failed this payment <c>Posting:OwnFailureLimit</c> times while it answered other calls
+    /// and nothing else failed — the failure follows the payment, not the vendor.
+    /// </summary>
+    public const string VendorFailsPayment = "vendor_fails_payment";
+
+    /// <summary>Exception type recorded for <see cref="VendorFailsPayment"/> (no exception was thrown).</summary>
+    public const string VendorFailsPaymentType = "VendorFailsPayment";
+
+    /// <summary>True for the reasons posting decides itself (no exception; the row's last error says why).</summary>
+    public static bool IsDecidedByPosting(string? reason) => reason is VendorUnavailable or VendorFailsPayment;
+
+    /// <summary>The exception type recorded for a reason posting decided.</summary>
+    public static string TypeOf(string reason) => reason == VendorFailsPayment ? VendorFailsPaymentType : VendorUnavailableType;
 }

@@ -14,7 +14,9 @@ namespace PaymentIntake.Reconciliation;
 /// vendor calls are idempotent). A payment is not enqueued again while the queue's head was sent before (or within
 /// <see cref="SendTolerance"/> after) the payment's last progress: its message then waits behind a backlog (deadline day, a drain after an outage, a large batch), and
 /// sending another would only grow the backlog. It is looked at again one grace period later; once the backlog has
-/// moved past it, a payment that is still waiting has lost its message and is enqueued.
+/// moved past it, a payment that is still waiting has lost its message and is enqueued. A payment in
+/// <c>action_required</c> stays in the index and is sent every <see cref="PostingOptions.ActionCheckInterval"/> to be
+/// checked at the vendor (<see cref="Posting.ActionRequiredFollowUp"/>).
 /// </summary>
 public sealed class PaymentReconciler(
     PaymentsDueIndex due,
@@ -31,8 +33,8 @@ public sealed class PaymentReconciler(
     /// </summary>
     public static readonly TimeSpan SendTolerance = TimeSpan.FromMinutes(1);
 
-    /// <summary>What one run did.</summary>
-    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog);
+    /// <summary>What one run did; <paramref name="ActionChecks"/> counts <c>action_required</c> payments sent to be checked at the vendor.</summary>
+    public sealed record Report(int Examined, int Requeued, int Finished, int Deferred, int BehindBacklog, int ActionChecks = 0);
 
     /// <summary>Runs once.</summary>
     public async Task<Report> RunAsync(CancellationToken cancellationToken)
@@ -41,7 +43,7 @@ public sealed class PaymentReconciler(
         var grace = options.Value.ReconcileAfter;
         var upTo = PaymentsDueIndex.Bucket(now);
         var after = await due.GetCheckpointAsync(cancellationToken).ConfigureAwait(false) ?? PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(7));
-        int requeued = 0, finished = 0, deferred = 0, behindBacklog = 0;
+        int requeued = 0, finished = 0, deferred = 0, behindBacklog = 0, actionChecks = 0;
         Task<DateTimeOffset?>? head = null; // peeked once per run, and only when some payment is overdue
 
         async Task<bool> IsBehindBacklogAsync(DateTimeOffset lastProgress) =>
@@ -51,7 +53,26 @@ public sealed class PaymentReconciler(
         foreach (var (bucket, paymentId) in entries)
         {
             var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || PaymentStatus.IsFinal(row.Status))
+            if (row is { Status: PaymentStatus.ActionRequired })
+            {
+                // Waiting for the member: checked at the vendor every interval (ActionRequiredFollowUp), so a lost
+                // webhook delays the answer, never loses it. It stays in the index until it leaves action_required.
+                var check = options.Value.ActionCheckInterval;
+                var nextCheck = row.UpdatedAt + check;
+                if (nextCheck <= now)
+                {
+                    await queue.SendAsync(paymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    actionChecks++;
+                    nextCheck = now + check;
+                }
+                else
+                {
+                    deferred++;
+                }
+
+                await due.AddAsync(paymentId, string.CompareOrdinal(PaymentsDueIndex.Bucket(nextCheck), upTo) <= 0 ? now + TimeSpan.FromSeconds(1) : nextCheck, cancellationToken).ConfigureAwait(false);
+            }
+            else if (row is null || PaymentStatus.IsFinal(row.Status))
             {
                 // No row: intake failed before answering 202, so the client was told nothing was accepted.
                 finished++;
@@ -94,7 +115,7 @@ public sealed class PaymentReconciler(
             ReconcilerLog.BehindBacklog(logger, behindBacklog, await head!.ConfigureAwait(false));
         }
 
-        return new Report(entries.Count, requeued, finished, deferred, behindBacklog);
+        return new Report(entries.Count, requeued, finished, deferred, behindBacklog, actionChecks);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Posting;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Scenarios;
@@ -61,6 +62,61 @@ public sealed class VendorOutageScenarios(AzuriteFixture azurite, Xunit.Abstract
         // requests that left evenly; the vendor's own limit (50/s, never hit: no 429) is the hard bound.
         Assert.True(state.MaxRequestsPerSecond <= RatePerSecond * 5 / 4, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; the rate is {RatePerSecond}/s.");
         Assert.Equal(0, (await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/poison")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task When_20_payments_always_fail_at_the_vendor_among_200_good_ones_Should_post_the_good_ones_with_the_circuit_closed_and_poison_the_bad_ones()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var state = system.Emulator.State;
+        // A 500 that follows some payments (as the NUL description once did), not the vendor: every create for them fails.
+        state.SetFault(FaultMode.ServerError, match: ("metadata[member_id]", "BAD-"));
+        var circuit = system.Service<VendorCircuitStore>();
+        using var sampling = new CancellationTokenSource();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var sampler = Task.Run(async () =>
+        {
+            // The circuit stays open at least CircuitBreakDuration (0.5 s): sampled every 50 ms, an opening cannot hide.
+            while (!sampling.IsCancellationRequested)
+            {
+                seen.Add((await circuit.GetAsync(CancellationToken.None)).State);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+
+        var good = new List<string>();
+        var bad = new List<string>();
+        foreach (var chunk in Enumerable.Range(0, 220).Chunk(22))
+        {
+            var responses = await Task.WhenAll(chunk.Select(i => system.SubmitAsync($"own-{i}-{system.Prefix}", TestSystem.Payment(memberId: i % 11 == 5 ? $"BAD-{i}" : $"M-{i}"))));
+            foreach (var (i, response) in chunk.Zip(responses))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                (i % 11 == 5 ? bad : good).Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+                response.Dispose();
+            }
+        }
+
+        foreach (var paymentId in good)
+        {
+            await system.WaitForStatusAsync(paymentId, "posted", TimeSpan.FromSeconds(60));
+        }
+
+        var poisoned = await system.WaitForPoisonAsync(bad.Count, TimeSpan.FromSeconds(60));
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.Equal((200, 20), (good.Count, bad.Count));
+        Assert.All(good, id => Assert.Equal(1, state.ChargesFor(id)));
+        Assert.All(bad, id => Assert.Equal(0, state.ChargesFor(id)));
+        Assert.Equal([CircuitState.Closed], seen.Distinct());
+        Assert.Equal(bad.Order(StringComparer.Ordinal), poisoned.Select(p => p.GetProperty("paymentId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(poisoned, p => Assert.Equal("vendor_fails_payment", p.GetProperty("reason").GetString()));
+        foreach (var paymentId in bad)
+        {
+            var failed = await system.WaitForStatusAsync(paymentId, "failed");
+            Assert.StartsWith("vendor_fails_payment", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -112,6 +112,44 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_the_webhook_is_lost_after_the_member_authenticates_Should_post_the_payment_at_the_next_check()
+    {
+        // No webhook reaches the system (as with a rotated secret or an endpoint down past Stripe's retries).
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:ActionCheckInterval"] = "00:00:01" });
+        var (paymentId, _) = await ActionRequiredPaymentAsync(system);
+        var nextActionUrl = (await system.GetPaymentAsync(paymentId)).GetProperty("nextActionUrl").GetString()!;
+
+        using var browser = new HttpClient();
+        using var authenticated = await browser.GetAsync(nextActionUrl);
+
+        Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
+        await system.WaitForStatusAsync(paymentId, "posted", TimeSpan.FromSeconds(30));
+        Assert.Equal(0, system.Emulator.State.WebhooksDelivered);
+        Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+    }
+
+    [Fact]
+    public async Task When_the_member_never_authenticates_Should_cancel_the_intent_and_fail_the_payment_after_the_timeout()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Posting:ActionCheckInterval"] = "00:00:01",
+            ["Posting:ActionRequiredTimeout"] = "00:00:03",
+        });
+        var (paymentId, _) = await ActionRequiredPaymentAsync(system);
+        var nextActionUrl = (await system.GetPaymentAsync(paymentId)).GetProperty("nextActionUrl").GetString()!;
+
+        var failed = await system.WaitForStatusAsync(paymentId, "failed", TimeSpan.FromSeconds(30));
+        using var browser = new HttpClient();
+        using var tooLate = await browser.GetAsync(nextActionUrl);
+
+        Assert.Contains("did not authenticate within 00:00:03", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal("canceled", Assert.Single(system.Emulator.State.PaymentIntentsFor(paymentId)).Status);
+        Assert.NotEqual(HttpStatusCode.OK, tooLate.StatusCode);
+        Assert.Equal(0, system.Emulator.State.ChargesFor(paymentId));
+    }
+
+    [Fact]
     public async Task When_a_valid_webhook_names_an_unknown_payment_Should_answer_200_ignored()
     {
         await using var system = await TestSystem.StartAsync(azurite);

@@ -73,6 +73,37 @@ public sealed class RecoverabilityPolicyTests
         Assert.EndsWith("last: Vendor answered 500", giveUp.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    public void Decide_RetryLaterAtTheOwnFailureLimit_GivesUpAsVendorFailsPayment(int ownFailures, bool givesUp)
+    {
+        var payment = Payment(TimeSpan.FromMinutes(5));
+        payment.OwnFailures = ownFailures;
+
+        var action = RecoverabilityPolicy.Decide(new PostingOutcome.RetryLater("Vendor answered 500"), payment, Now, Options, 0.5);
+
+        if (givesUp)
+        {
+            var giveUp = Assert.IsType<RecoveryAction.GiveUp>(action);
+            Assert.Equal(PaymentIntake.Queue.PoisonReasons.VendorFailsPayment, giveUp.PoisonReason);
+            Assert.StartsWith("vendor_fails_payment: the vendor failed this payment 5 times", giveUp.Reason, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.IsType<RecoveryAction.RetryLater>(action);
+        }
+    }
+
+    [Fact]
+    public void Decide_ParkedWithOwnFailures_WaitsForTheCircuit()
+    {
+        var payment = Payment(TimeSpan.FromMinutes(5));
+        payment.OwnFailures = 9;
+
+        Assert.IsType<RecoveryAction.RetryLater>(RecoverabilityPolicy.Decide(new PostingOutcome.Parked("open", Now), payment, Now, Options, 0.5));
+    }
+
     [Fact]
     public void Decide_ParkedAtMaxAge_GivesUp() =>
         Assert.IsType<RecoveryAction.GiveUp>(RecoverabilityPolicy.Decide(new PostingOutcome.Parked("open", Now), Payment(TimeSpan.FromDays(4)), Now, Options, 0.5));

@@ -9,6 +9,12 @@ public sealed record CircuitState(
     DateTimeOffset? DownSince,
     DateTimeOffset? LastSuccessAt)
 {
+    /// <summary>
+    /// The payments behind <see cref="ConsecutiveFailures"/> (comma-separated ids): a payment that fails again is not a
+    /// new witness of an outage, so it does not count twice.
+    /// </summary>
+    public string FailingPayments { get; init; } = "";
+
     /// <summary>Calls flow.</summary>
     public const string Closed = "closed";
 
@@ -61,17 +67,38 @@ public static class CircuitPolicy
     public static CircuitState OnSuccess(CircuitState state, DateTimeOffset now) =>
         new(CircuitState.Closed, 0, null, null, null, now);
 
-    /// <summary>The vendor was unavailable: count, and open at the threshold or when the probe failed.</summary>
-    public static CircuitState OnFailure(CircuitState state, DateTimeOffset now, int failureThreshold, TimeSpan breakDuration)
+    /// <summary>
+    /// The vendor was unavailable (to <paramref name="paymentId"/>, or to the probe when null): count, and open at the
+    /// threshold or when the probe failed. A payment already counted since the last answer does not count again.
+    /// </summary>
+    public static CircuitState OnFailure(CircuitState state, DateTimeOffset now, int failureThreshold, TimeSpan breakDuration, string? paymentId = null)
     {
         ArgumentNullException.ThrowIfNull(state);
+        var witnesses = state.FailingPayments.Length == 0 ? [] : state.FailingPayments.Split(',');
+        if (paymentId is not null && state.State == CircuitState.Closed && witnesses.Contains(paymentId, StringComparer.Ordinal))
+        {
+            return state;
+        }
+
         var failures = state.ConsecutiveFailures + 1;
+        var failing = paymentId is null ? state.FailingPayments : string.Join(',', witnesses.Append(paymentId).TakeLast(failureThreshold));
         return state.State == CircuitState.HalfOpen || failures >= failureThreshold
-            ? state with { State = CircuitState.Open, ConsecutiveFailures = failures, OpenUntil = now + breakDuration, ProbeUntil = null, DownSince = state.DownSince ?? now }
-            : state with { ConsecutiveFailures = failures };
+            ? state with { State = CircuitState.Open, ConsecutiveFailures = failures, OpenUntil = now + breakDuration, ProbeUntil = null, DownSince = state.DownSince ?? now, FailingPayments = failing }
+            : state with { ConsecutiveFailures = failures, FailingPayments = failing };
     }
 
     /// <summary>True when a success must be written (anything but a clean closed circuit).</summary>
     public static bool SuccessChangesState(CircuitState state) =>
         state is not { State: CircuitState.Closed, ConsecutiveFailures: 0 } || state.LastSuccessAt is null;
+
+    /// <summary>
+    /// True when the vendor failure of a payment that failed before, at <paramref name="previousFailureAt"/>, follows
+    /// the payment rather than the vendor: the vendor answered since (<paramref name="lastAnsweredAt"/>: another
+    /// payment or the probe) and nothing else is failing now (the circuit is closed with no failure counted).
+    /// </summary>
+    public static bool IsOwnFailure(DateTimeOffset? previousFailureAt, DateTimeOffset? lastAnsweredAt, CircuitState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return previousFailureAt is { } previous && lastAnsweredAt > previous && state is { State: CircuitState.Closed, ConsecutiveFailures: 0 };
+    }
 }

@@ -4,8 +4,10 @@ namespace PaymentIntake.Posting;
 /// The shared circuit as posting and the probe use it: ask before calling the vendor, report how the vendor
 /// answered. When an answer closes a circuit that was open, every waiting payment is woken at once.
 /// </summary>
-public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker waker)
+public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker waker, TimeProvider time)
 {
+    private long _lastAnsweredTicks; // this instance's last answer from the vendor, exact (the stored one is to 10 s)
+
     /// <summary>Null when the vendor may be called now; otherwise the payment is parked until the circuit allows a call.</summary>
     public async Task<PostingOutcome.Parked?> AdmitAsync(CancellationToken cancellationToken) =>
         await store.AdmitAsync(cancellationToken).ConfigureAwait(false) is Admission.Rejected rejected
@@ -15,14 +17,36 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
     /// <summary>The vendor answered (whatever the business answer): close the circuit, and wake the parked payments if it was open.</summary>
     public async Task RecordAnsweredAsync(CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _lastAnsweredTicks, time.GetUtcNow().UtcTicks);
         if (await store.RecordSuccessAsync(cancellationToken).ConfigureAwait(false))
         {
             await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The vendor was unavailable to a payment: count towards opening.</summary>
-    public Task RecordUnavailableAsync(CancellationToken cancellationToken) => store.RecordFailureAsync(cancellationToken);
+    /// <summary>
+    /// The vendor was unavailable to payment <paramref name="paymentId"/>, which last failed at
+    /// <paramref name="previousFailureAt"/> and is <paramref name="suspect"/> when its failures followed it before.
+    /// True when this failure follows the payment, not the vendor (<see cref="CircuitPolicy.IsOwnFailure"/>): not
+    /// counted. A suspect's failure is never counted; any other counts towards opening, once per payment.
+    /// </summary>
+    public async Task<bool> RecordUnavailableAsync(string paymentId, DateTimeOffset? previousFailureAt, bool suspect, CancellationToken cancellationToken)
+    {
+        var state = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+        var local = Interlocked.Read(ref _lastAnsweredTicks);
+        var lastAnswered = local == 0 ? state.LastSuccessAt : new DateTimeOffset(Math.Max(local, state.LastSuccessAt?.UtcTicks ?? 0), TimeSpan.Zero);
+        if (CircuitPolicy.IsOwnFailure(previousFailureAt, lastAnswered, state))
+        {
+            return true;
+        }
+
+        if (!suspect)
+        {
+            await store.RecordFailureAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
 
     /// <summary>A deliberate probe failed through its retries: open at once.</summary>
     public Task RecordProbeFailedAsync(CancellationToken cancellationToken) => store.RecordProbeFailureAsync(cancellationToken);

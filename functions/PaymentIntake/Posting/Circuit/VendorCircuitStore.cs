@@ -83,9 +83,11 @@ public sealed class VendorCircuitStore
         return written is { Before.State: not CircuitState.Closed };
     }
 
-    /// <summary>Records that the vendor was unavailable to a payment.</summary>
-    public Task RecordFailureAsync(CancellationToken cancellationToken) =>
-        UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration), cancellationToken);
+    /// <summary>Records that the vendor was unavailable to payment <paramref name="paymentId"/>.</summary>
+    public Task RecordFailureAsync(string paymentId, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration, paymentId) is var next && next != s ? next : null,
+            cancellationToken);
 
     /// <summary>Records a failed probe: a deliberate read that failed through its retries opens the circuit at once.</summary>
     public Task RecordProbeFailureAsync(CancellationToken cancellationToken) =>
@@ -143,6 +145,7 @@ public sealed class VendorCircuitStore
             ["ProbeUntil"] = state.ProbeUntil,
             ["DownSince"] = state.DownSince,
             ["LastSuccessAt"] = state.LastSuccessAt,
+            ["FailingPayments"] = state.FailingPayments,
         };
         try
         {
@@ -178,7 +181,10 @@ public sealed class VendorCircuitStore
         e.GetDateTimeOffset("OpenUntil"),
         e.GetDateTimeOffset("ProbeUntil"),
         e.GetDateTimeOffset("DownSince"),
-        e.GetDateTimeOffset("LastSuccessAt"));
+        e.GetDateTimeOffset("LastSuccessAt"))
+    {
+        FailingPayments = e.GetString("FailingPayments") ?? "",
+    };
 }
 
 /// <summary>The vendor's state as operators see it: <c>up</c>, <c>degraded</c> (failures, circuit still closed) or <c>down</c>.</summary>

@@ -62,6 +62,24 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reads the payment's intent at Stripe and classifies it, changing nothing; <see cref="PostingOutcome.Failed"/>
+    /// when the payment names no PaymentIntent.
+    /// </summary>
+    public async Task<PostingOutcome> ReadAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.VendorReference is not { } reference || !reference.StartsWith("pi_", StringComparison.Ordinal))
+        {
+            return new PostingOutcome.Failed("no PaymentIntent was named for it");
+        }
+
+        return await pipeline.AttemptAsync(
+            async ct => VendorAnswerClassifier.ForIntent(await pipeline.CallAsync(c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false)),
+            () => reference,
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The status of the payment's intent at Stripe; null when it names none or Stripe cannot be asked now.</summary>
     public async Task<string?> IntentStatusAsync(PaymentEntity payment, CancellationToken cancellationToken)
     {

@@ -6,9 +6,10 @@ namespace PaymentIntake.Posting;
 /// The one way from posting to the vendor: asks the shared circuit first, settles a payment for an invoice (a card
 /// or a mail-in check) through <see cref="InvoicePayer"/> under the invoice's one claim (<see cref="InvoiceClaims"/>),
 /// and sends any other card payment through <see cref="StripeVendor"/>, and reports to the circuit how
-/// the vendor answered ("unavailable" counts towards opening it; any other answer closes it).
+/// the vendor answered ("unavailable" counts towards opening it, once per payment, unless the failure follows the
+/// payment — see <see cref="VendorCircuit.RecordUnavailableAsync"/>; any other answer closes it).
 /// </summary>
-public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit)
+public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit, TimeProvider time)
 {
     /// <summary>Null when the vendor may be called now; otherwise why and until when the payment must wait.</summary>
     public Task<PostingOutcome.Parked?> AdmitAsync(CancellationToken cancellationToken) => circuit.AdmitAsync(cancellationToken);
@@ -48,10 +49,18 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
 
         if (outcome is PostingOutcome.RetryLater { VendorUnavailable: true })
         {
-            await circuit.RecordUnavailableAsync(cancellationToken).ConfigureAwait(false);
+            // A payment the vendor keeps failing while it answers others is the payment's problem, not an outage.
+            if (await circuit.RecordUnavailableAsync(payment.PaymentId, payment.VendorFailedAt, suspect: payment.OwnFailures > 0, cancellationToken).ConfigureAwait(false))
+            {
+                payment.OwnFailures++;
+            }
+
+            payment.VendorFailedAt = time.GetUtcNow();
         }
         else
         {
+            payment.VendorFailedAt = null;
+            payment.OwnFailures = 0;
             await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
         }
 

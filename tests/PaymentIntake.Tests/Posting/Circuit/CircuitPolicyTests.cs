@@ -36,6 +36,56 @@ public sealed class CircuitPolicyTests
     }
 
     [Fact]
+    public void OnFailure_SamePaymentAgain_IsNotANewWitness()
+    {
+        var state = CircuitState.Initial;
+        for (var i = 0; i < 10; i++)
+        {
+            state = CircuitPolicy.OnFailure(state, Now, failureThreshold: 3, Break, paymentId: "pay_a");
+        }
+
+        Assert.Equal((CircuitState.Closed, 1, "pay_a"), (state.State, state.ConsecutiveFailures, state.FailingPayments));
+    }
+
+    [Fact]
+    public void OnFailure_DistinctPaymentsAtThreshold_Open_AndASuccessForgetsThem()
+    {
+        var state = CircuitState.Initial;
+        foreach (var id in new[] { "pay_a", "pay_b", "pay_a", "pay_c" })
+        {
+            state = CircuitPolicy.OnFailure(state, Now, failureThreshold: 3, Break, paymentId: id);
+        }
+
+        Assert.Equal((CircuitState.Open, 3, "pay_a,pay_b,pay_c"), (state.State, state.ConsecutiveFailures, state.FailingPayments));
+        Assert.Equal("", CircuitPolicy.OnSuccess(state, Now).FailingPayments);
+    }
+
+    [Fact]
+    public void OnFailure_ProbeFailures_AlwaysCount()
+    {
+        var state = CircuitPolicy.OnFailure(CircuitPolicy.OnFailure(CircuitState.Initial, Now, 3, Break), Now, 3, Break);
+
+        Assert.Equal(2, state.ConsecutiveFailures);
+    }
+
+    [Theory]
+    [InlineData(null, 10, "closed", 0, false)] // first failure of the payment
+    [InlineData(-10, null, "closed", 0, false)] // the vendor never answered
+    [InlineData(-10, -20, "closed", 0, false)] // nothing answered since the payment's last failure
+    [InlineData(-10, -5, "closed", 0, true)] // answered since, nothing else failing: the payment's own
+    [InlineData(-10, -5, "closed", 1, false)] // answered since, but others are failing now
+    [InlineData(-10, -5, "open", 3, false)]
+    public void IsOwnFailure_NeedsAnAnswerSinceAndNothingElseFailing(int? previousFailure, int? lastAnswered, string circuit, int failures, bool expected)
+    {
+        var state = CircuitState.Initial with { State = circuit, ConsecutiveFailures = failures };
+
+        Assert.Equal(expected, CircuitPolicy.IsOwnFailure(
+            previousFailure is { } p ? Now.AddSeconds(p) : null,
+            lastAnswered is { } a ? Now.AddSeconds(a) : null,
+            state));
+    }
+
+    [Fact]
     public void Admit_OpenDuringBreak_RejectedUntilBreakEnds()
     {
         var open = CircuitState.Initial with { State = CircuitState.Open, OpenUntil = Now + Break };
