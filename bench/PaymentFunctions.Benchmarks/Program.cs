@@ -5,6 +5,7 @@ using PaymentFunctions.Benchmarks;
 //                                                                 -- drain [payments] [vendor limit/s] [app's vendor rate/s] [outage s] [instances]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 //                                                                 -- batch-accept [lines] [most seconds to wait for recording]
+//                                                                 -- fuzz [requests] [seed]   (exit 1 on any 5xx, contract break or open circuit)
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
@@ -28,7 +29,11 @@ switch (which)
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000,
             TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1800));
         return 0;
+    case "fuzz":
+        return await FuzzBenchmark.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch, batch-accept");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch, batch-accept, fuzz");
         return 2;
 }
