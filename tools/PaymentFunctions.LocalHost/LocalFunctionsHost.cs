@@ -106,6 +106,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
 
             var app = builder.Build();
             HttpFunctionEndpoints.Map(app, catalog, hostSettings);
+            // The API's description, for front-end teams generating a client (not a function: Azure does not serve it).
+            app.MapGet($"/{hostSettings.RoutePrefix}/openapi.yaml", () => Results.File(Path.Combine(AppContext.BaseDirectory, "openapi.yaml"), "application/yaml"));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var host = new LocalFunctionsHost(app, owned, emulator);
             if (emulator is not null)
