@@ -89,7 +89,7 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl)
         {
             HttpStatusCode.NotFound => ExitCodes.NotFound,
             >= HttpStatusCode.InternalServerError => ExitCodes.ServerError,
-            _ => ExitCodes.Usage,
-        }, message);
+            _ => ExitCodes.Refused,
+        }, message, problem.ValueKind == JsonValueKind.Object ? problem : null);
     }
 }

@@ -42,7 +42,7 @@ internal static class BatchCommands
             var (status, body) = await ctx.Api.PutAsync($"api/batches/{Uri.EscapeDataString(id)}", content, ct).ConfigureAwait(false);
             if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
             {
-                throw new CliException(status >= HttpStatusCode.InternalServerError ? ExitCodes.ServerError : ExitCodes.Problem, Problem(status, body));
+                throw new CliException(status >= HttpStatusCode.InternalServerError ? ExitCodes.ServerError : ExitCodes.Refused, Problem(status, body), body.ValueKind == JsonValueKind.Object ? body : null);
             }
 
             if (status == HttpStatusCode.OK)

@@ -41,7 +41,7 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
     {
         var options = new GlobalOptions();
-        var root = new RootCommand("paymentctl — operations and mail-in for PaymentFunctions (exit codes: 0 ok, 1 problem reported, 2 usage, 3 unreachable, 4 unauthorized, 5 not found, 6 server error).");
+        var root = new RootCommand("paymentctl — operations and mail-in for PaymentFunctions (exit codes: 0 ok, 1 problem reported, 2 usage, 3 unreachable, 4 unauthorized, 5 not found, 6 server error, 7 refused by the server).");
         root.Options.Add(options.Url);
         root.Options.Add(options.Key);
         root.Options.Add(options.Token);
@@ -76,7 +76,10 @@ internal static class CliApp
             }
             catch (CliException ex)
             {
-                await error.WriteLineAsync($"paymentctl: {ex.Message}").ConfigureAwait(false);
+                // With --json a script reads the error too: the server's problem JSON as is, or one in the same shape.
+                await error.WriteLineAsync(parse.GetValue(options.Json)
+                    ? ex.Problem?.GetRawText() ?? System.Text.Json.JsonSerializer.Serialize(new { type = "about:blank", title = ex.Message, exitCode = ex.ExitCode })
+                    : $"paymentctl: {ex.Message}").ConfigureAwait(false);
                 return exitCode = ex.ExitCode;
             }
         };

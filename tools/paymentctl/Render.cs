@@ -71,7 +71,25 @@ internal sealed class Render(TextWriter output, bool json)
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = TerminalWidth(output) ?? 160;
         return console;
+    }
+
+    /// <summary>The terminal's width when <paramref name="output"/> is the console and stdout is a terminal; else null (files and pipes get 160 columns).</summary>
+    private static int? TerminalWidth(TextWriter output)
+    {
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Console.WindowWidth is > 0 and var width ? Math.Max(40, width) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

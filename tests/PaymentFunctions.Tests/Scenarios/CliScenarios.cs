@@ -137,6 +137,32 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_the_server_refuses_the_request_Should_exit_7_and_with_json_print_its_problem_on_stderr()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var file = Path.Combine(AppContext.BaseDirectory, "Batches", "lockbox-missing-column.csv");
+        var key = system.Host.Keys.KeyOf("local-lockbox");
+
+        var text = await RunAsync(system, key, "batch", "upload", file);
+        var json = await RunAsync(system, key, "batch", "upload", file, "--json");
+        var unreachable = await CliAppJsonErrorAsync();
+
+        Assert.Equal((7, 7), (text.ExitCode, json.ExitCode));
+        Assert.StartsWith("paymentctl: 400", text.Error, StringComparison.Ordinal);
+        var problem = JsonDocument.Parse(json.Error).RootElement;
+        Assert.Equal(("https://paymentfunctions.dev/problems/validation", 400), (problem.GetProperty("type").GetString(), problem.GetProperty("status").GetInt32()));
+        Assert.Equal(3, JsonDocument.Parse(unreachable).RootElement.GetProperty("exitCode").GetInt32());
+    }
+
+    private static async Task<string> CliAppJsonErrorAsync()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        await CliApp.RunAsync(["status", "--json", "--url", "http://127.0.0.1:1", "--key", "k"], output, error);
+        return error.ToString();
+    }
+
+    [Fact]
     public async Task When_the_host_is_unreachable_Should_exit_3()
     {
         using var output = new StringWriter();
