@@ -47,6 +47,16 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     public static async Task<LocalFunctionsHost> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var settingsFile = settings?.GetValueOrDefault("LocalHost:SettingsFile") ?? builder.Configuration["LocalHost:SettingsFile"];
+        if (LocalSettingsFile.Find(settingsFile, Directory.GetCurrentDirectory()) is { } localSettings)
+        {
+            // Under environment variables and arguments, as func start's Values are under what the process was given.
+            builder.Configuration.AddInMemoryCollection(LocalSettingsFile.Read(localSettings));
+            builder.Configuration.AddEnvironmentVariables();
+            builder.Configuration.AddCommandLine(args);
+            builder.Configuration["LocalHost:SettingsFileRead"] = localSettings;
+        }
+
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -68,7 +78,19 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 builder.Configuration[StorageOptions.ConnectionSetting] = azurite.ConnectionString;
             }
 
-            if (string.IsNullOrEmpty(builder.Configuration["Stripe:ApiKey"]))
+            if (builder.Configuration[LocalSettingsFile.EmbeddedStripeUrlSetting] is { Length: > 0 } stripeUrl)
+            {
+                // local.settings.json points Stripe at the loopback address func start's emulator would use: serve it.
+                emulator = await StripeEmulatorServer.StartAsync(stripeUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
+                owned.Add(emulator);
+                if (builder.Configuration["Stripe:WebhookSecret"] is { Length: > 0 } secret)
+                {
+                    emulator.State.WebhookSecret = secret;
+                }
+
+                builder.Configuration["Stripe:WebhookSecret"] = emulator.State.WebhookSecret;
+            }
+            else if (string.IsNullOrEmpty(builder.Configuration["Stripe:ApiKey"]))
             {
                 emulator = await StripeEmulatorServer.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 owned.Add(emulator);
@@ -144,6 +166,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine($"PaymentFunctions local host listening on {BaseUrl}");
+        if (App.Configuration["LocalHost:SettingsFileRead"] is { } file)
+        {
+            output.WriteLine($"  settings: Values of {file} (environment variables and arguments win)");
+        }
+
         foreach (var (name, caller) in Keys.Callers.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  key {caller.Key,-20} (x-functions-key) caller {name}, roles {string.Join(", ", caller.Roles)}");
