@@ -33,8 +33,9 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
     public async Task<bool> RecordUnavailableAsync(string paymentId, DateTimeOffset? previousFailureAt, bool suspect, CancellationToken cancellationToken)
     {
         var state = await store.GetAsync(cancellationToken).ConfigureAwait(false);
-        var local = Interlocked.Read(ref _lastAnsweredTicks);
-        var lastAnswered = local == 0 ? state.LastSuccessAt : new DateTimeOffset(Math.Max(local, state.LastSuccessAt?.UtcTicks ?? 0), TimeSpan.Zero);
+        // This instance's last answer is exact; the stored one (other instances) is refreshed every 10 seconds.
+        var ticks = Math.Max(Interlocked.Read(ref _lastAnsweredTicks), state.LastSuccessAt?.UtcTicks ?? 0);
+        DateTimeOffset? lastAnswered = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         if (CircuitPolicy.IsOwnFailure(previousFailureAt, lastAnswered, state))
         {
             return true;
