@@ -112,6 +112,7 @@ internal static class FuzzBenchmark
         var accepted = new List<string>();
         var refusedByClient = 0;
         var hung = new List<string>();
+        var slowest = new List<(TimeSpan Took, string Request)>();
         var gate = new Lock();
         var next = -1;
         var stopwatch = Stopwatch.StartNew();
@@ -124,6 +125,7 @@ internal static class FuzzBenchmark
                 var client = c.Client switch { "ops" => ops, "lockbox" => lockbox, "anonymous" => anonymous, _ => intake };
                 using var request = c.Build();
                 HttpResponseMessage response;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     response = await client.SendAsync(request);
@@ -133,7 +135,7 @@ internal static class FuzzBenchmark
                     // No answer within the client's timeout: a hang, reported as 0 answers and named.
                     lock (gate)
                     {
-                        hung.Add(c.Kind.Length > 70 ? c.Kind[..70] : c.Kind);
+                        hung.Add($"{c.Client} {request.Method} {request.RequestUri} ({(c.Kind.Length > 50 ? c.Kind[..50] : c.Kind)})");
                     }
 
                     continue;
@@ -156,8 +158,15 @@ internal static class FuzzBenchmark
                     paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString();
                 }
 
+                var took = Stopwatch.GetElapsedTime(started);
                 lock (gate)
                 {
+                    slowest.Add((took, $"{c.Client} {request.Method} {request.RequestUri?.AbsolutePath[..Math.Min(60, request.RequestUri.AbsolutePath.Length)]} → {(int)response.StatusCode}"));
+                    if (slowest.Count > 3)
+                    {
+                        slowest.Remove(slowest.MinBy(s => s.Took));
+                    }
+
                     codes[response.StatusCode] = codes.GetValueOrDefault(response.StatusCode) + 1;
                     if (paymentId is not null)
                     {
@@ -166,6 +175,7 @@ internal static class FuzzBenchmark
                 }
             }
         }));
+        Console.WriteLine("Slowest answers: " + string.Join("; ", slowest.OrderByDescending(s => s.Took).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Request} in {s.Took.TotalSeconds:F1} s"))));
         if (hung.Count > 0)
         {
             Console.WriteLine("No answer in time for: " + string.Join(", ", hung.GroupBy(h => h).Select(g => $"{g.Key} × {g.Count()}")));

@@ -22,7 +22,9 @@ internal static class StatusCommand
             var vendor = status.GetProperty("vendor");
             var queues = status.GetProperty("queues");
             var inFlight = status.GetProperty("inFlight");
-            var byStatus = string.Join(", ", inFlight.GetProperty("byStatus").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt32()}"));
+            var unread = inFlight.TryGetProperty("unread", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetInt32() : 0;
+            var byStatus = string.Join(", ", inFlight.GetProperty("byStatus").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt32()}")
+                .Concat(unread > 0 ? [$"not read {unread}"] : []));
             var final = string.Join(", ", status.GetProperty("last24Hours").GetProperty("byStatus").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt64()}"));
             ctx.Out.KeyValues("PaymentFunctions status", [
                 ("vendor", Render.Text(vendor, "state")),

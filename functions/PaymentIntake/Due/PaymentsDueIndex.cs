@@ -5,14 +5,21 @@ using PaymentIntake.Storage;
 
 namespace PaymentIntake.Due;
 
+/// <summary>One entry of the due index: the second it is due, the payment, and when the payment was accepted (absent on entries written before it was recorded).</summary>
+public sealed record DueEntry(string Bucket, string PaymentId, DateTimeOffset? AcceptedAt);
+
 /// <summary>
 /// An index of payments by the second by which they must have made progress (table <c>paymentsdue</c>:
-/// PartitionKey = that minute, <c>yyyyMMddHHmmss</c>; RowKey = payment id). The reconciler reads only the key range of the seconds that
+/// PartitionKey = that second, <c>yyyyMMddHHmmss</c>; RowKey = payment id; <c>AcceptedAt</c>). The reconciler reads only the key range of the seconds that
 /// have passed since its checkpoint, so its cost follows the payments in flight, not the size of table <c>payments</c>.
+/// The entry written with a payment's row (<see cref="Payments.PaymentEntity.DueAt"/>) is removed by the state machine when the
+/// payment reaches <c>posted</c>, <c>declined</c> or <c>failed</c>, so the index holds the payments in flight, not every
+/// payment of the last grace period; an entry the reconciler moved is removed by the reconciler at its due time.
 /// </summary>
 public sealed class PaymentsDueIndex
 {
     private const string CheckpointPartition = "checkpoint";
+    private const string AcceptedAtColumn = "AcceptedAt";
     private readonly LazyTable _table;
 
     /// <summary>Creates the index.</summary>
@@ -34,25 +41,29 @@ public sealed class PaymentsDueIndex
         new(DateTime.ParseExact(bucket, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
 
     /// <summary>Adds (or moves forward) a payment's entry.</summary>
-    public async Task AddAsync(string paymentId, DateTimeOffset due, CancellationToken cancellationToken)
+    public async Task AddAsync(string paymentId, DateTimeOffset due, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
     {
         var table = await _table.ReadyAsync().ConfigureAwait(false);
-        await table.UpsertEntityAsync(new TableEntity(Bucket(due), paymentId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(Bucket(due), paymentId) { [AcceptedAtColumn] = acceptedAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The entries due after bucket <paramref name="after"/> up to and including <paramref name="upTo"/> (one key-range query).</summary>
-    public async Task<IReadOnlyList<(string Bucket, string PaymentId)>> ListDueAsync(string after, string upTo, CancellationToken cancellationToken)
+    /// <summary>The entries due after bucket <paramref name="after"/> up to and including <paramref name="upTo"/> (one key-range query), in due order.</summary>
+    public async Task<IReadOnlyList<DueEntry>> ListDueAsync(string after, string upTo, CancellationToken cancellationToken)
     {
         var table = await _table.ReadyAsync().ConfigureAwait(false);
-        var entries = new List<(string, string)>();
+        var entries = new List<DueEntry>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {after} and PartitionKey le {upTo}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", AcceptedAtColumn], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            entries.Add((entity.PartitionKey, entity.RowKey));
+            entries.Add(new DueEntry(entity.PartitionKey, entity.RowKey, entity.GetDateTimeOffset(AcceptedAtColumn)));
         }
 
         return entries;
     }
+
+    /// <summary>Every entry within the last 30 days and after (what the in-flight counts and the waker read).</summary>
+    public Task<IReadOnlyList<DueEntry>> ListAllAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ListDueAsync(Bucket(now - TimeSpan.FromDays(30)), LastBucket, cancellationToken);
 
     /// <summary>Removes an entry (gone already is fine).</summary>
     public async Task RemoveAsync(string bucket, string paymentId, CancellationToken cancellationToken)

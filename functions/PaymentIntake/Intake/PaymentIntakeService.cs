@@ -70,7 +70,9 @@ public sealed class PaymentIntakeService(
 
         // The due-index entry lets the reconciler find the payment if we crash before the enqueue. It is written before
         // the row, so no accepted row is ever outside the index (an entry without a row is dropped by the reconciler).
-        await due.AddAsync(row.PaymentId, row.UpdatedAt + options.Value.ReconcileAfter, cancellationToken).ConfigureAwait(false);
+        // The row names its entry (DueAt), so the state machine removes it once the payment is done.
+        row.DueAt = row.UpdatedAt + options.Value.ReconcileAfter;
+        await due.AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
         if (await store.TryInsertAsync(row, cancellationToken).ConfigureAwait(false))
         {
             await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);

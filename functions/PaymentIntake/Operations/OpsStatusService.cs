@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Due;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
@@ -19,8 +21,13 @@ public sealed record OpsStatus(
 /// <summary>Approximate queue depths; <paramref name="BatchesPoison"/> counts batches whose processing failed for good.</summary>
 public sealed record QueueStatus(int Payments, int PaymentsPoison, int BatchesPoison);
 
-/// <summary>Payments not yet done, from the due index (its cost follows the payments in flight, not the table).</summary>
-public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds);
+/// <summary>
+/// Payments not yet done, from the due index (its cost follows the payments in flight, not the table). At most
+/// <see cref="OperationsOptions.StatusRowReads"/> rows are read, oldest accepted first: <paramref name="ByStatus"/> and
+/// the oldest payment come from those; <paramref name="Unread"/> entries beyond them are counted in
+/// <paramref name="Total"/> as in flight without being read (0 unless tens of thousands wait).
+/// </summary>
+public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds, int Unread = 0);
 
 /// <summary>
 /// How many payments reached each final status (<c>posted</c>, <c>declined</c>, <c>action_required</c>, <c>failed</c>)
@@ -40,6 +47,7 @@ public sealed class OpsStatusService(
     VendorCircuitStore circuit,
     PoisonStore poison,
     StatusCounters counters,
+    IOptions<OperationsOptions> options,
     TimeProvider time)
 {
     /// <summary>Reads the status now.</summary>
@@ -53,21 +61,32 @@ public sealed class OpsStatusService(
         var circuitState = circuit.GetAsync(cancellationToken);
         var finalCounts = counters.Last24HoursAsync(cancellationToken);
 
-        var entries = await due.ListDueAsync(PaymentsDueIndex.Bucket(now - TimeSpan.FromDays(30)), PaymentsDueIndex.LastBucket, cancellationToken).ConfigureAwait(false);
+        // The index holds the payments in flight (the state machine removes an entry when its payment is done), so
+        // its size is the number to report; rows are read, oldest accepted first and up to the limit, for the split by
+        // status, the oldest payment not posted, and to leave out the few entries whose payment finished meanwhile.
+        var ids = (await due.ListAllAsync(now, cancellationToken).ConfigureAwait(false))
+            .GroupBy(e => e.PaymentId, StringComparer.Ordinal)
+            .Select(g => (PaymentId: g.Key, AcceptedAt: g.Min(e => e.AcceptedAt)))
+            .OrderBy(e => e.AcceptedAt ?? DateTimeOffset.MinValue) // entries written before AcceptedAt was recorded first
+            .Select(e => e.PaymentId)
+            .ToList();
+        var read = ids.Take(options.Value.StatusRowReads).ToList();
         var rows = new ConcurrentBag<PaymentEntity>();
-        await Parallel.ForEachAsync(entries.Select(e => e.PaymentId).Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        await Parallel.ForEachAsync(read, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             if (await payments.GetAsync(id, ct).ConfigureAwait(false) is { } row && !PaymentStatus.IsFinal(row.Status))
             {
                 rows.Add(row);
             }
         }).ConfigureAwait(false);
+        var unread = ids.Count - read.Count;
         var oldest = rows.Count == 0 ? (DateTimeOffset?)null : rows.Min(r => r.AcceptedAt);
         var inFlight = new InFlightStatus(
-            rows.Count,
+            rows.Count + unread,
             rows.GroupBy(r => r.Status, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             oldest,
-            oldest is { } o ? Math.Round((now - o).TotalSeconds, 1) : null);
+            oldest is { } o ? Math.Round((now - o).TotalSeconds, 1) : null,
+            unread);
 
         var c = await circuitState.ConfigureAwait(false);
         var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt);

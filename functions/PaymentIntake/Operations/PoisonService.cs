@@ -193,7 +193,8 @@ public sealed class PoisonService(
 
             // Back in the due index before it is accepted again, so the reconciler, the waker and the in-flight counts see it.
             var now = time.GetUtcNow();
-            await due.AddAsync(row.PaymentId, now + options.Value.ReconcileAfter, cancellationToken).ConfigureAwait(false);
+            row.DueAt = now + options.Value.ReconcileAfter;
+            await due.AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
             row.ReplayCount++;
             row.ReplayedAt = now;
             row.NextAttemptAt = null;

@@ -121,6 +121,12 @@ public sealed class PaymentEntity : ITableEntity
 
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// The due time of the due-index entry written with this row (at intake, and again at a replay); the state machine
+    /// removes that entry when the payment reaches <c>posted</c>, <c>declined</c> or <c>failed</c>. Null on rows written before it was recorded.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; set; }
 }
 
 /// <summary>The kinds of payment.</summary>

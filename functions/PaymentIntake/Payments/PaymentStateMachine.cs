@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using Azure;
+using PaymentIntake.Due;
 
 namespace PaymentIntake.Payments;
 
@@ -6,7 +8,9 @@ namespace PaymentIntake.Payments;
 /// The one owner of a payment's status: every change goes through here. It holds the table of allowed transitions,
 /// refuses any other with <see cref="InvalidStatusTransitionException"/>, stamps the times (<c>updatedAt</c>
 /// always, <c>postedAt</c> on <c>posted</c>, <c>nextAttemptAt</c> cleared once the payment leaves <c>accepted</c>),
-/// writes the row with its ETag, and counts the payment when it reaches a final status (<see cref="StatusCounters"/>).
+/// writes the row with its ETag, counts the payment when it reaches a final status (<see cref="StatusCounters"/>),
+/// and then removes the due-index entry written with the row (<see cref="PaymentEntity.DueAt"/>) unless the payment
+/// waits in <c>action_required</c>, so the index holds the payments in flight.
 /// A move to the same status is a save of the other fields (allowed only while the payment is in flight).
 /// </summary>
 /// <remarks>
@@ -20,7 +24,7 @@ namespace PaymentIntake.Payments;
 /// posted                                                                      (final for good)
 /// </code>
 /// </remarks>
-public sealed class PaymentStateMachine(PaymentStore store, StatusCounters counters, TimeProvider time)
+public sealed class PaymentStateMachine(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, TimeProvider time)
 {
     private static readonly FrozenDictionary<string, FrozenSet<string>> Transitions = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
     {
@@ -90,9 +94,25 @@ public sealed class PaymentStateMachine(PaymentStore store, StatusCounters count
         if (from != to && PaymentStatus.IsFinal(to))
         {
             await counters.CountAsync(to, cancellationToken).ConfigureAwait(false);
+            if (to != PaymentStatus.ActionRequired && row.DueAt is { } dueAt)
+            {
+                await RemoveDueEntryAsync(row.PaymentId, dueAt, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return true;
+    }
+
+    private async Task RemoveDueEntryAsync(string paymentId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await due.RemoveAsync(PaymentsDueIndex.Bucket(dueAt), paymentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException)
+        {
+            // The status is written; the reconciler removes the entry of a final payment when it comes due.
+        }
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class PaymentReconciler(
             await (head ??= queue.HeadInsertedAtAsync(cancellationToken)).ConfigureAwait(false) is { } headSent && headSent <= lastProgress + SendTolerance;
 
         var entries = await due.ListDueAsync(after, upTo, cancellationToken).ConfigureAwait(false);
-        foreach (var (bucket, paymentId) in entries)
+        foreach (var (bucket, paymentId, _) in entries)
         {
             var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
             if (row is { Status: PaymentStatus.ActionRequired })
@@ -70,7 +70,7 @@ public sealed class PaymentReconciler(
                     deferred++;
                 }
 
-                await due.AddAsync(paymentId, string.CompareOrdinal(PaymentsDueIndex.Bucket(nextCheck), upTo) <= 0 ? now + TimeSpan.FromSeconds(1) : nextCheck, cancellationToken).ConfigureAwait(false);
+                await due.AddAsync(paymentId, string.CompareOrdinal(PaymentsDueIndex.Bucket(nextCheck), upTo) <= 0 ? now + TimeSpan.FromSeconds(1) : nextCheck, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
             }
             else if (row is null || PaymentStatus.IsFinal(row.Status))
             {
@@ -103,7 +103,7 @@ public sealed class PaymentReconciler(
                     nextDue = now + TimeSpan.FromSeconds(1); // past the checkpoint, or it would never be read again
                 }
 
-                await due.AddAsync(paymentId, nextDue, cancellationToken).ConfigureAwait(false);
+                await due.AddAsync(paymentId, nextDue, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
             }
 
             await due.RemoveAsync(bucket, paymentId, cancellationToken).ConfigureAwait(false);

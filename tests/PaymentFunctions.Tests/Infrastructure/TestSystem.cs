@@ -172,8 +172,9 @@ public sealed class TestSystem : IAsyncDisposable
         row.Attempts = status == PaymentStatus.Accepted && nextAttemptIn is null ? 0 : 1;
         row.VendorReference = vendorReference;
         row.NextAttemptAt = nextAttemptIn is { } next ? now + next : null;
+        row.DueAt = dueAgo is { } ago ? now - ago : updated + TimeSpan.FromSeconds(2);
+        await Service<PaymentsDueIndex>().AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, CancellationToken.None);
         Assert.True(await Service<PaymentStore>().TryInsertAsync(row, CancellationToken.None));
-        await Service<PaymentsDueIndex>().AddAsync(row.PaymentId, dueAgo is { } ago ? now - ago : updated + TimeSpan.FromSeconds(2), CancellationToken.None);
         return row;
     }
 

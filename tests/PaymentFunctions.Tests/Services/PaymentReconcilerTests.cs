@@ -14,7 +14,7 @@ public sealed class PaymentReconcilerTests(AzuriteFixture azurite)
     private static async Task<PaymentEntity> StuckAsync(CoreServices core, DateTimeOffset now, DateTimeOffset due)
     {
         var row = await core.InsertAsync(Rows.Card(acceptedAt: now.AddMinutes(-30)));
-        await core.Get<PaymentsDueIndex>().AddAsync(row.PaymentId, due, CancellationToken.None);
+        await core.Get<PaymentsDueIndex>().AddAsync(row.PaymentId, due, row.AcceptedAt, CancellationToken.None);
         return row;
     }
 
@@ -62,7 +62,7 @@ public sealed class PaymentReconcilerTests(AzuriteFixture azurite)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var core = await CoreServices.StartAsync(azurite, time: time);
         var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posted));
-        await core.Get<PaymentsDueIndex>().AddAsync(row.PaymentId, time.GetUtcNow().AddSeconds(-1), CancellationToken.None);
+        await core.Get<PaymentsDueIndex>().AddAsync(row.PaymentId, time.GetUtcNow().AddSeconds(-1), row.AcceptedAt, CancellationToken.None);
 
         var report = await core.Get<PaymentReconciler>().RunAsync(CancellationToken.None);
 

@@ -14,7 +14,7 @@ public sealed class ParkedPaymentWaker(PaymentsDueIndex due, PaymentQueue queue,
     /// <summary>Enqueues every payment in the due index; returns how many.</summary>
     public async Task<int> WakeAsync(CancellationToken cancellationToken)
     {
-        var entries = await due.ListDueAsync(PaymentsDueIndex.Bucket(time.GetUtcNow() - TimeSpan.FromDays(30)), PaymentsDueIndex.LastBucket, cancellationToken).ConfigureAwait(false);
+        var entries = await due.ListAllAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var ids = entries.Select(e => e.PaymentId).Distinct(StringComparer.Ordinal).ToList();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
             await queue.SendAsync(id, TimeSpan.Zero, ct).ConfigureAwait(false)).ConfigureAwait(false);
