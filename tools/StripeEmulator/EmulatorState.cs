@@ -162,6 +162,26 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     internal void CountWebhookDelivered() => Interlocked.Increment(ref _webhooksDelivered);
 
     /// <summary>
+    /// Keep every event published (with or without <see cref="WebhookUrl"/>), for tests that deliver them themselves,
+    /// late, twice or out of order, as Stripe may. Off by default: a long-running emulator would grow without end.
+    /// </summary>
+    public bool KeepEvents { get; set; }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string PaymentId, string Payload)> _events = new();
+
+    internal void KeepEvent(EmulatedPaymentIntent pi, string payload)
+    {
+        if (KeepEvents)
+        {
+            _events.Enqueue((pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, payload));
+        }
+    }
+
+    /// <summary>The events published for one <c>metadata.payment_id</c>, oldest first (only while <see cref="KeepEvents"/>).</summary>
+    public IReadOnlyList<string> EventsFor(string paymentId) =>
+        _events.Where(e => e.PaymentId == paymentId).Select(e => e.Payload).ToList();
+
+    /// <summary>
     /// Sets the fault mode, for the next <paramref name="count"/> requests or (null) until changed; with
     /// <paramref name="pathEndsWith"/>, only for requests whose path ends with it (e.g. <c>/confirm</c>); with
     /// <paramref name="match"/>, only for requests whose parameter <c>Param</c> starts with <c>Prefix</c> (e.g.

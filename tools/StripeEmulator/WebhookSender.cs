@@ -34,11 +34,17 @@ internal static class WebhookSender
     {
         if (state.WebhookUrl is not { } url)
         {
+            if (state.KeepEvents)
+            {
+                state.KeepEvent(pi, EventJson(type, pi, state.Time.GetUtcNow().ToUnixTimeSeconds(), state.ApiVersion));
+            }
+
             return;
         }
 
         var now = state.Time.GetUtcNow().ToUnixTimeSeconds();
         var payload = EventJson(type, pi, now, state.ApiVersion);
+        state.KeepEvent(pi, payload);
         var signature = Sign(payload, state.WebhookSecret, now);
         _ = Task.Run(async () =>
         {
