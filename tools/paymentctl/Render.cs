@@ -57,10 +57,18 @@ internal sealed class Render(TextWriter output, bool json)
             }
             : null;
 
-    public static string Money(JsonElement element) =>
-        element.TryGetProperty("amount", out var amount) && element.TryGetProperty("currency", out var currency)
-            ? string.Create(CultureInfo.InvariantCulture, $"{amount.GetInt64() / 100m:0.00} {currency.GetString()!.ToUpperInvariant()}")
-            : "-";
+    public static string Money(JsonElement element)
+    {
+        if (!element.TryGetProperty("amount", out var amount) || !element.TryGetProperty("currency", out var currency) || currency.GetString() is not { } code)
+        {
+            return "-";
+        }
+
+        // Amounts are in the currency's minor unit: ISO 4217 exponent 0 (JPY), 2 (USD) or 3 (KWD).
+        var exponent = PaymentIntake.Intake.Currencies.Exponent(code.ToLowerInvariant());
+        var major = amount.GetInt64() / (decimal)Math.Pow(10, exponent);
+        return major.ToString(exponent == 0 ? "0" : "0." + new string('0', exponent), CultureInfo.InvariantCulture) + " " + code.ToUpperInvariant();
+    }
 
     private static IAnsiConsole CreateConsole(TextWriter output)
     {

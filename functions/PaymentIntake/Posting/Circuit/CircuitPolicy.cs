@@ -99,6 +99,20 @@ public static class CircuitPolicy
     public static bool IsOwnFailure(DateTimeOffset? previousFailureAt, DateTimeOffset? lastAnsweredAt, CircuitState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return previousFailureAt is { } previous && lastAnsweredAt > previous && state is { State: CircuitState.Closed, ConsecutiveFailures: 0 };
+        return AnsweredSince(previousFailureAt, lastAnsweredAt) && state is { State: CircuitState.Closed, ConsecutiveFailures: 0 };
     }
+
+    /// <summary>
+    /// True when a payment's vendor failure counts towards opening the circuit: it is not a
+    /// <paramref name="suspect"/> (a payment whose failures followed it before), and the vendor did not answer since
+    /// the payment last failed. A payment that fails again after the vendor answered others is no evidence of an
+    /// outage even while other payments fail — counted, a handful of such payments failing one after another (a quiet
+    /// hour after a burst) would open the circuit for everyone. A first failure, and a failure with no answer since
+    /// the last one (the vendor down for all), always count.
+    /// </summary>
+    public static bool CountsTowardOpening(DateTimeOffset? previousFailureAt, DateTimeOffset? lastAnsweredAt, bool suspect) =>
+        !suspect && !AnsweredSince(previousFailureAt, lastAnsweredAt);
+
+    private static bool AnsweredSince(DateTimeOffset? previousFailureAt, DateTimeOffset? lastAnsweredAt) =>
+        previousFailureAt is { } previous && lastAnsweredAt > previous;
 }

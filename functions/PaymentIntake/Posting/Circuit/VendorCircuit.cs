@@ -28,7 +28,8 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
     /// The vendor was unavailable to payment <paramref name="paymentId"/>, which last failed at
     /// <paramref name="previousFailureAt"/> and is <paramref name="suspect"/> when its failures followed it before.
     /// True when this failure follows the payment, not the vendor (<see cref="CircuitPolicy.IsOwnFailure"/>): not
-    /// counted. A suspect's failure is never counted; any other counts towards opening, once per payment.
+    /// counted. Otherwise it counts towards opening, once per payment, when <see cref="CircuitPolicy.CountsTowardOpening"/>:
+    /// never for a suspect, nor for a payment that fails again after the vendor answered since its last failure.
     /// </summary>
     public async Task<bool> RecordUnavailableAsync(string paymentId, DateTimeOffset? previousFailureAt, bool suspect, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
             return true;
         }
 
-        if (!suspect)
+        if (CircuitPolicy.CountsTowardOpening(previousFailureAt, lastAnswered, suspect))
         {
             await store.RecordFailureAsync(paymentId, cancellationToken).ConfigureAwait(false);
         }

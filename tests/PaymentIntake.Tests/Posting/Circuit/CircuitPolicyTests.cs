@@ -85,6 +85,19 @@ public sealed class CircuitPolicyTests
             state));
     }
 
+    [Theory]
+    [InlineData(null, 10, false, true)] // a first failure: the start of an outage looks like this
+    [InlineData(-10, null, false, true)] // the vendor never answered
+    [InlineData(-10, -20, false, true)] // nothing answered since the payment's last failure: down for all
+    [InlineData(-10, -5, false, false)] // failed again although the vendor answered since: not an outage signal
+    [InlineData(null, 10, true, false)] // a suspect never counts
+    [InlineData(-10, -20, true, false)]
+    public void CountsTowardOpening_OnlyFailuresWithoutAnAnswerSince(int? previousFailure, int? lastAnswered, bool suspect, bool expected) =>
+        Assert.Equal(expected, CircuitPolicy.CountsTowardOpening(
+            previousFailure is { } p ? Now.AddSeconds(p) : null,
+            lastAnswered is { } a ? Now.AddSeconds(a) : null,
+            suspect));
+
     [Fact]
     public void Admit_OpenDuringBreak_RejectedUntilBreakEnds()
     {
