@@ -23,9 +23,14 @@ public sealed class Readiness(QueueServiceClient queues, StorageNames names, Ven
             var state = await circuit.GetAsync(cancellationToken).ConfigureAwait(false);
             return new ReadinessReport(true, "ok", VendorState.Of(state));
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException)
+        catch (Exception ex) when (IsStorageUnreachable(ex))
         {
             return new ReadinessReport(false, $"unavailable: {ex.GetType().Name} {(ex as RequestFailedException)?.Status}".TrimEnd(), "unknown");
         }
     }
+
+    // The SDK's retry policy ends with an AggregateException of each try's failure; anything else is a bug, not "down".
+    private static bool IsStorageUnreachable(Exception ex) =>
+        ex is RequestFailedException or HttpRequestException
+        || (ex is AggregateException aggregate && aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsStorageUnreachable));
 }
