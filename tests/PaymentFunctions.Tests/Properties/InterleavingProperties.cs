@@ -75,26 +75,30 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     private const int Cases = 60;
 
     /// <summary>
-    /// The crash windows one by one: a payment submitted, delivered twice and poisoned by the host meanwhile, with one
-    /// fault at each call of each step in turn (dies right after the call, or stalls there while the next step runs)
-    /// until the step ends before the call. Dying before a call is dying after the one before it, so it needs no run of
-    /// its own. Random schedules above find orders; this visits every await of one order.
+    /// The crash windows one by one, in two orders: a payment submitted, delivered twice and poisoned by the host
+    /// meanwhile (left so, the webhooks must tell the truth); and one posted, poisoned, told by a webhook, replayed,
+    /// reconciled and delivered again. One fault at each call of each step in turn (dies right after the call, or
+    /// stalls there while the next step runs) until the step ends before the call. Dying before a call is dying after
+    /// the one before it, so it needs no run of its own. Random schedules above find orders; this visits every await
+    /// of these two.
     /// </summary>
     [Theory]
-    [InlineData(FaultKind.CrashAfter)]
-    [InlineData(FaultKind.Pause)]
-    public async Task EveryCallOfSubmitDeliverDeliverPoison_FaultedInTurn_ChargesAtMostOnce_AndEndsPostedExactlyWhenCharged(FaultKind kind)
+    [InlineData("submit deliver deliver poison", FaultKind.CrashAfter)]
+    [InlineData("submit deliver deliver poison", FaultKind.Pause)]
+    [InlineData("submit deliver poison webhook replay reconcile deliver", FaultKind.CrashAfter)]
+    [InlineData("submit deliver poison webhook replay reconcile deliver", FaultKind.Pause)]
+    public async Task EveryCallOfAnOrder_FaultedInTurn_ChargesAtMostOnce_AndEndsPostedExactlyWhenCharged(string steps, FaultKind kind)
     {
         await using var emulator = await StripeEmulatorServer.StartAsync();
         emulator.State.KeepEvents = true;
-        string[] order = ["submit", "deliver", "deliver", "poison"];
+        var order = steps.Split(' ');
         var faulted = new List<string>();
         for (var step = 0; step < order.Length; step++)
         {
             for (var call = 1; ; call++)
             {
-                var steps = order.Select((op, i) => new Step(op, i == step ? kind : FaultKind.None, call, 0)).ToArray();
-                var (_, struck) = await RunCaseAsync(emulator, declined: false, steps);
+                var schedule = order.Select((op, i) => new Step(op, i == step ? kind : FaultKind.None, call, 0)).ToArray();
+                var (_, struck) = await RunCaseAsync(emulator, declined: false, schedule);
                 if (struck.Count == 0)
                 {
                     break; // the step made fewer calls: every one of its calls was faulted
