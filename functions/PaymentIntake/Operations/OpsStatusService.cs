@@ -27,7 +27,7 @@ public sealed record QueueStatus(int Payments, int PaymentsPoison, int BatchesPo
 /// the oldest payment come from those; <paramref name="Unread"/> entries beyond them are counted in
 /// <paramref name="Total"/> as in flight without being read (0 unless tens of thousands wait).
 /// </summary>
-public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds, int Unread = 0);
+public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> ByStatus, DateTimeOffset? OldestNotPostedAcceptedAt, double? OldestNotPostedAgeSeconds, int Unread);
 
 /// <summary>
 /// How many payments reached each final status (<c>posted</c>, <c>declined</c>, <c>action_required</c>, <c>failed</c>)

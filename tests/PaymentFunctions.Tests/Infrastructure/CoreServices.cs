@@ -31,6 +31,20 @@ public sealed class CoreServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    /// <summary>The core's settings for storage <paramref name="storage"/> under names starting with <paramref name="prefix"/> and vendor <paramref name="emulator"/>.</summary>
+    public static Dictionary<string, string?> Settings(string storage, StripeEmulatorServer emulator, string prefix) => new()
+    {
+        ["AzureWebJobsStorage"] = storage,
+        ["Stripe:ApiKey"] = "sk_test_core",
+        ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
+        ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
+        ["Stripe:MaxRetries"] = "0",
+        ["PaymentIntake:NamePrefix"] = prefix,
+        ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
+        ["Posting:RateShareRefresh"] = "00:00:00.200",
+        ["Posting:PostingLease"] = "00:00:05",
+    };
+
     public static async Task<CoreServices> StartAsync(
         AzuriteFixture azurite,
         IReadOnlyDictionary<string, string?>? overrides = null,
@@ -39,18 +53,7 @@ public sealed class CoreServices : IAsyncDisposable
     {
         var emulator = await StripeEmulatorServer.StartAsync();
         var prefix = TestStorage.NewPrefix();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Stripe:ApiKey"] = "sk_test_core",
-            ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
-            ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
-            ["Stripe:MaxRetries"] = "0",
-            ["PaymentIntake:NamePrefix"] = prefix,
-            ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
-            ["Posting:RateShareRefresh"] = "00:00:00.200",
-            ["Posting:PostingLease"] = "00:00:05",
-        };
+        var settings = Settings(azurite.ConnectionString, emulator, prefix);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -116,26 +116,11 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     private async Task<(string Status, List<FaultKind> Struck)> RunCaseAsync(StripeEmulatorServer emulator, bool declined, Step[] steps)
     {
         var prefix = TestStorage.NewPrefix();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Stripe:ApiKey"] = "sk_test_interleaving",
-            ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
-            ["Stripe:WebhookSecret"] = emulator.State.WebhookSecret,
-            ["Stripe:MaxRetries"] = "0",
-            ["PaymentIntake:NamePrefix"] = prefix,
-            ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
-            ["Posting:RateShareRefresh"] = "00:00:00.200",
-            ["Posting:PostingLease"] = "00:00:05",
-        };
+        var settings = CoreServices.Settings(azurite.ConnectionString, emulator, prefix);
         var clock = new JumpingClock();
         var key = Guid.NewGuid().ToString();
         var body = Encoding.UTF8.GetBytes($$"""{"memberId":"M-1001","amount":4560,"currency":"usd","paymentMethodId":"{{(declined ? "pm_card_chargeDeclined" : "pm_card_visa")}}"}""");
-        string paymentId;
-        await using (var probe = CrashableInstance.Start(settings, clock, InstanceFault.Healthy))
-        {
-            paymentId = probe.Get<PaymentIds>().ForCard(Caller, key);
-        }
+        var paymentId = new PaymentIds(Microsoft.Extensions.Options.Options.Create(new PaymentIntakeOptions { IdSecret = settings["PaymentIntake:IdSecret"]! })).ForCard(Caller, key);
 
         var message = $$"""{"paymentId":"{{paymentId}}"}""";
 
