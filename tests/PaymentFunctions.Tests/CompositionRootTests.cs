@@ -15,7 +15,7 @@ public sealed class CompositionRootTests(AzuriteFixture azurite)
     {
         var appServices = new ServiceCollection().AddPaymentFunctions(new ConfigurationBuilder().Build());
         await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false", ["LocalHost:TimerTriggers"] = "false" });
-        var hostServices = system.Host.App.Services;
+        var hostServices = ((LocalAppInstance)system.Host).Host.App.Services;
         var isService = hostServices.GetRequiredService<IServiceProviderIsService>();
 
         var missing = appServices.Select(d => d.ServiceType).Distinct().Where(t => !t.IsGenericTypeDefinition && !isService.IsService(t)).Select(t => t.FullName).ToList();

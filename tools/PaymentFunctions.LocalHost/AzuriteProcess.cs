@@ -12,29 +12,47 @@ namespace PaymentFunctions.LocalHost;
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string DefaultAccount = "devstoreaccount1";
     private readonly Process _process;
+    private readonly int _blobPort;
+    private readonly int _queuePort;
+    private readonly int _tablePort;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort, IReadOnlyList<string> accounts)
     {
         _process = process;
-        ConnectionString =
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
-            $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+        _blobPort = blobPort;
+        _queuePort = queuePort;
+        _tablePort = tablePort;
+        Accounts = accounts;
+        ConnectionString = ConnectionStringFor(DefaultAccount);
     }
 
-    /// <summary>The storage connection string for this Azurite.</summary>
+    /// <summary>The storage connection string for this Azurite's default account (<c>devstoreaccount1</c>).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The further storage accounts it serves (<c>acct0001</c>, …), each empty at start.</summary>
+    public IReadOnlyList<string> Accounts { get; }
+
+    /// <summary>The connection string for <paramref name="account"/> (the default one or one of <see cref="Accounts"/>).</summary>
+    public string ConnectionStringFor(string account) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};" +
+        $"AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{_blobPort}/{account};" +
+        $"QueueEndpoint=http://127.0.0.1:{_queuePort}/{account};" +
+        $"TableEndpoint=http://127.0.0.1:{_tablePort}/{account};";
 
     /// <summary>Where <c>package.json</c> and <c>node_modules</c> of the pinned Azurite are.</summary>
     public static string Directory =>
         Environment.GetEnvironmentVariable("AZURITE_DIRECTORY")
         ?? typeof(AzuriteProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "AzuriteDirectory").Value!;
 
-    /// <summary>Starts Azurite and waits until its three services accept connections.</summary>
-    public static async Task<AzuriteProcess> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts Azurite and waits until its three services accept connections. With <paramref name="accounts"/>, it
+    /// also serves that many further accounts (<c>AZURITE_ACCOUNTS</c>): storage of its own for whoever cannot use a
+    /// name prefix, such as the real Functions host, whose queue triggers name fixed queues.
+    /// </summary>
+    public static async Task<AzuriteProcess> StartAsync(int accounts = 0, CancellationToken cancellationToken = default)
     {
         var script = Path.Combine(Directory, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -57,12 +75,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        var names = Enumerable.Range(1, accounts).Select(i => $"acct{i:0000}").ToList();
+        if (names.Count > 0)
+        {
+            start.Environment["AZURITE_ACCOUNTS"] = string.Join(';', names.Prepend(DefaultAccount).Select(name => $"{name}:{AccountKey}"));
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new AzuriteProcess(process, ports[0], ports[1], ports[2]);
+        var azurite = new AzuriteProcess(process, ports[0], ports[1], ports[2], names);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -73,7 +73,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         {
             if (string.IsNullOrEmpty(builder.Configuration[StorageOptions.ConnectionSetting]))
             {
-                var azurite = await AzuriteProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+                var azurite = await AzuriteProcess.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 owned.Add(azurite);
                 builder.Configuration[StorageOptions.ConnectionSetting] = azurite.ConnectionString;
             }

@@ -2,8 +2,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.LocalHost;
+using PaymentFunctions.RealHost;
 using PaymentIntake.Payments;
 using PaymentIntake.Due;
 using PaymentIntake.Queue;
@@ -13,38 +15,47 @@ using StripeEmulator;
 namespace PaymentFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// The whole system for one test: the local host over real HTTP, the shared Azurite with fresh names (a prefix),
-/// and a Stripe emulator of its own, with time-compressed host.json and retry settings.
+/// The whole system for one test: the app over real HTTP on the host this run uses (<see cref="TestHosts"/>), the
+/// shared Azurite with fresh storage (a name prefix on the local host; an account of its own on the real host, whose
+/// queue triggers name fixed queues), and a Stripe emulator of its own, with time-compressed host.json and retry
+/// settings.
 /// </summary>
 public sealed class TestSystem : IAsyncDisposable
 {
     public const int MaxDequeueCount = 3;
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly ServiceProvider? _core;
+    private readonly TimerTicker? _ticker;
 
-    private TestSystem(LocalFunctionsHost host, StripeEmulatorServer emulator, string prefix, string storage, IReadOnlyDictionary<string, string?> settings)
+    private TestSystem(IAppInstance host, StripeEmulatorServer emulator, string prefix, string storage, IReadOnlyDictionary<string, string?> settings, ServiceProvider? core, TimerTicker? ticker)
     {
         _settings = settings;
+        _core = core;
+        _ticker = ticker;
         Host = host;
         Emulator = emulator;
         Prefix = prefix;
         Storage = storage;
-        Client = new HttpClient { BaseAddress = host.BaseUrl };
         StripeIntents = new PaymentIntentService(new StripeClient(
             "sk_test_e2e", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: emulator.BaseUrl.ToString().TrimEnd('/')));
-        Client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
-        Admin = new HttpClient { BaseAddress = host.BaseUrl };
-        Admin.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-ops"));
-        Lockbox = new HttpClient { BaseAddress = host.BaseUrl };
-        Lockbox.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-lockbox"));
+        Client = host.ClientFor("local-intake");
+        Admin = host.ClientFor("local-ops");
+        Lockbox = host.ClientFor("local-lockbox");
     }
 
-    public LocalFunctionsHost Host { get; }
+    /// <summary>The app instance the test talks to (the first, when there are peers).</summary>
+    public IAppInstance Host { get; }
+
+    /// <summary>Which host runs the app in this test run.</summary>
+    public static HostKind Kind => TestHosts.Kind;
 
     public StripeEmulatorServer Emulator { get; }
 
+    /// <summary>The prefix of this test's storage names: fresh on the local host, empty on the real host (an account of its own).</summary>
     public string Prefix { get; }
 
+    /// <summary>The connection string of this test's storage.</summary>
     public string Storage { get; }
 
     /// <summary>Stripe.net pointed at this test's emulator, for setting up vendor-side state.</summary>
@@ -63,11 +74,13 @@ public sealed class TestSystem : IAsyncDisposable
     public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null, bool webhooks = false)
     {
         var emulator = await StripeEmulatorServer.StartAsync();
-        var prefix = TestStorage.NewPrefix();
+        var real = Kind == HostKind.Real;
+        var prefix = real ? "" : TestStorage.NewPrefix();
+        var storage = real ? azurite.NewAccount() : azurite.ConnectionString;
         var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = storage,
             ["Stripe:ApiKey"] = "sk_test_e2e",
             ["Stripe:ApiBase"] = emulator.BaseUrl.ToString(),
             ["Stripe:RetryBaseDelay"] = "00:00:00.010",
@@ -76,7 +89,7 @@ public sealed class TestSystem : IAsyncDisposable
             // The lockbox files under Batches/ carry fixed dates from 2013; the default window (90 days) has its own tests.
             ["Batches:MaxReceivedAge"] = "36500.00:00:00",
             ["Stripe:RequestTimeout"] = "00:00:02",
-            ["PaymentIntake:NamePrefix"] = prefix,
+            ["PaymentIntake:NamePrefix"] = real ? null : prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
             ["Posting:RateShareRefresh"] = "00:00:00.200",
             ["Posting:PostingLease"] = "00:00:05",
@@ -98,14 +111,37 @@ public sealed class TestSystem : IAsyncDisposable
             settings[key] = value;
         }
 
+        ServiceProvider? core = null;
+        TimerTicker? ticker = null;
         try
         {
-            var host = await LocalFunctionsHost.StartAsync([], settings);
+            IAppInstance host;
+            if (real)
+            {
+                host = await StartRealAsync(settings);
+                core = CoreOf(settings);
+                ticker = TimerTicker.Start(core, settings);
+            }
+            else
+            {
+                host = new LocalAppInstance(await LocalFunctionsHost.StartAsync([], settings));
+            }
+
             emulator.State.WebhookUrl = webhooks ? new Uri(host.BaseUrl, "api/webhooks/stripe") : null;
-            return new TestSystem(host, emulator, prefix, azurite.ConnectionString, settings);
+            return new TestSystem(host, emulator, prefix, storage, settings, core, ticker);
         }
         catch
         {
+            if (ticker is not null)
+            {
+                await ticker.DisposeAsync();
+            }
+
+            if (core is not null)
+            {
+                await core.DisposeAsync();
+            }
+
             await emulator.DisposeAsync();
             throw;
         }
@@ -113,8 +149,44 @@ public sealed class TestSystem : IAsyncDisposable
 
     public QueueClient Queue(string name) => new(Storage, Prefix + name);
 
-    /// <summary>Another instance of the app on the same storage names and vendor (a scaled-out Functions app); the caller disposes it.</summary>
-    public Task<LocalFunctionsHost> StartPeerAsync() => LocalFunctionsHost.StartAsync([], _settings);
+    /// <summary>Another instance of the app on the same storage and vendor (a scaled-out Functions app); the caller disposes it.</summary>
+    public async Task<IAppInstance> StartPeerAsync() =>
+        Kind == HostKind.Real ? await StartRealAsync(_settings) : new LocalAppInstance(await LocalFunctionsHost.StartAsync([], _settings));
+
+    /// <summary>
+    /// The app under a real Functions host with these settings: the local host's own settings become what the real
+    /// host reads (a disabled pump becomes disabled functions); its timer intervals are kept by <see cref="TimerTicker"/>.
+    /// </summary>
+    private static async Task<IAppInstance> StartRealAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var app = await AppPublish.FolderAsync();
+        var real = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in settings)
+        {
+            if (key != "urls" && !key.StartsWith("LocalHost:", StringComparison.Ordinal))
+            {
+                real[key] = value;
+            }
+        }
+
+        if (string.Equals(settings.GetValueOrDefault("LocalHost:QueuePump"), "false", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var function in new[] { "PostPayment", "RecordPoison", "ProcessBatch" })
+            {
+                real[$"AzureWebJobs.{function}.Disabled"] = "true";
+            }
+        }
+
+        return new RealAppInstance(await RealFunctionsHost.StartAsync(TestHosts.RealHost, app, real));
+    }
+
+    /// <summary>The core's services in this process on the real host's storage and vendor (what <see cref="Service{T}"/> returns there).</summary>
+    private static ServiceProvider CoreOf(IReadOnlyDictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddPaymentFunctions(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return services.BuildServiceProvider();
+    }
 
     public static object Payment(string method = "pm_card_visa", long amount = 45600, string memberId = "M-1001") =>
         new { memberId, amount, currency = "usd", paymentMethodId = method };
@@ -151,7 +223,12 @@ public sealed class TestSystem : IAsyncDisposable
         return listing.GetProperty("messages").EnumerateArray().ToArray();
     }
 
-    public T Service<T>() where T : notnull => Host.App.Services.GetRequiredService<T>();
+    /// <summary>
+    /// A core service on this test's storage and vendor: the local host's own, or on the real host (another process)
+    /// one wired by the same composition root in this process, as another instance of the app would be.
+    /// </summary>
+    public T Service<T>() where T : notnull =>
+        _core is not null ? _core.GetRequiredService<T>() : ((LocalAppInstance)Host).Host.App.Services.GetRequiredService<T>();
 
     /// <summary>
     /// Writes a payment row and its due-index entry as intake would, but sends no message: the state a crash after
@@ -209,7 +286,17 @@ public sealed class TestSystem : IAsyncDisposable
         Client.Dispose();
         Admin.Dispose();
         Lockbox.Dispose();
+        if (_ticker is not null)
+        {
+            await _ticker.DisposeAsync();
+        }
+
         await Host.DisposeAsync();
+        if (_core is not null)
+        {
+            await _core.DisposeAsync();
+        }
+
         await Emulator.DisposeAsync();
         await DeleteStorageAsync();
     }

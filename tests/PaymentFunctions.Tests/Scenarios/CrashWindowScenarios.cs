@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Payments;
 using Stripe;
@@ -65,7 +64,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
             ["LocalHost:TimerTriggers"] = "false",
         });
         var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), nextAttemptIn: TimeSpan.FromMinutes(5), dueAgo: TimeSpan.FromSeconds(1));
-        var reconciler = system.Host.App.Services.GetRequiredService<PaymentIntake.Reconciliation.PaymentReconciler>();
+        var reconciler = system.Service<PaymentIntake.Reconciliation.PaymentReconciler>();
 
         var report = await reconciler.RunAsync(CancellationToken.None);
 
@@ -83,7 +82,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
             ["LocalHost:TimerTriggers"] = "false",
         });
         await system.InsertRowAsync(Guid.NewGuid().ToString(), status: PaymentStatus.Posting, updatedAgo: TimeSpan.FromMinutes(10), dueAgo: TimeSpan.FromSeconds(1));
-        var reconciler = system.Host.App.Services.GetRequiredService<PaymentIntake.Reconciliation.PaymentReconciler>();
+        var reconciler = system.Service<PaymentIntake.Reconciliation.PaymentReconciler>();
 
         var first = await reconciler.RunAsync(CancellationToken.None);
         var second = await reconciler.RunAsync(CancellationToken.None);
@@ -102,7 +101,7 @@ public sealed class CrashWindowScenarios(AzuriteFixture azurite)
             ["LocalHost:TimerTriggers"] = "false",
             ["Posting:ReconcileAfter"] = "00:00:02",
         });
-        var reconciler = system.Host.App.Services.GetRequiredService<PaymentIntake.Reconciliation.PaymentReconciler>();
+        var reconciler = system.Service<PaymentIntake.Reconciliation.PaymentReconciler>();
         var queue = system.Queue("payments");
         // Recorded in parallel, as a batch does: the row was written, and another payment's message sent seconds after it.
         var row = await system.InsertRowAsync(Guid.NewGuid().ToString(), updatedAgo: TimeSpan.FromSeconds(3), dueAgo: TimeSpan.Zero);

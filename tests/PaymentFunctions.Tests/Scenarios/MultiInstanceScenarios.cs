@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using PaymentFunctions.LocalHost;
 using PaymentFunctions.Tests.Infrastructure;
 using StripeEmulator;
 
@@ -23,13 +22,12 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         ["Posting:CircuitBreakDuration"] = "00:00:00.500",
     };
 
-    private static async Task<List<string>> SubmitAsync(TestSystem system, IEnumerable<LocalFunctionsHost> hosts, int perHost)
+    private static async Task<List<string>> SubmitAsync(TestSystem system, IEnumerable<IAppInstance> hosts, int perHost)
     {
         var ids = new List<string>();
         foreach (var host in hosts)
         {
-            using var client = new HttpClient { BaseAddress = host.BaseUrl };
-            client.DefaultRequestHeaders.Add("x-functions-key", host.Keys.KeyOf("local-intake"));
+            using var client = host.ClientFor("local-intake");
             for (var i = 0; i < perHost; i++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments") { Content = JsonContent.Create(TestSystem.Payment(memberId: $"M-{ids.Count}")) };
@@ -93,7 +91,9 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
     }
 
+    /// <summary>Local only: the local host's imitation of the host's timer lock; the real host's timers run each minute, under its own lock.</summary>
     [Fact]
+    [Trait("Host", TestHosts.LocalOnly)]
     public async Task When_three_instances_run_the_same_timer_Should_run_each_occurrence_once()
     {
         var settings = new Dictionary<string, string?> { ["LocalHost:QueuePump"] = "false", ["LocalHost:Timers:ReconcilePayments"] = "01:00:00" };

@@ -35,9 +35,11 @@ public sealed class RequestValidationScenarios(AzuriteFixture azurite)
         await using var system = await TestSystem.StartAsync(azurite);
         using var client = new HttpClient { BaseAddress = system.Host.BaseUrl };
 
-        using var byCode = await client.GetAsync($"/api/payments/pay_00000000000000000000000000000000?code={system.Host.Keys.KeyOf("local-intake")}");
+        using var byCodeRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/payments/pay_00000000000000000000000000000000?code={system.Host.GateKey("local-intake")}");
+        system.Host.SignInWithoutKey(byCodeRequest.Headers, "local-intake");
+        using var byCode = await client.SendAsync(byCodeRequest);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/payments/pay_00000000000000000000000000000000");
-        request.Headers.Add("x-functions-key", system.Host.Keys.AdminKey);
+        request.Headers.Add("x-functions-key", system.Host.MasterKey);
         using var byMaster = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, byCode.StatusCode);

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace PaymentFunctions.RealHost;
+
+/// <summary>
+/// The function app as it is deployed: <c>dotnet publish functions/PaymentFunctions -c Release</c>, once per process
+/// (into <c>artifacts/realhost/app</c>), or the folder <c>PAYMENTS_APP_PUBLISH_DIR</c> names when it is set.
+/// </summary>
+public static class AppPublish
+{
+    /// <summary>Names an existing publish folder to use instead of publishing.</summary>
+    public const string FolderVariable = "PAYMENTS_APP_PUBLISH_DIR";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _folder;
+
+    /// <summary>The publish folder, publishing the app the first time it is asked for.</summary>
+    public static async Task<string> FolderAsync(CancellationToken cancellationToken = default)
+    {
+        if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } given)
+        {
+            return File.Exists(Path.Combine(given, "functions.metadata"))
+                ? Path.GetFullPath(given)
+                : throw new InvalidOperationException($"{FolderVariable}={given} is not a publish folder of the function app (no functions.metadata).");
+        }
+
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _folder ??= await PublishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<string> PublishAsync(CancellationToken cancellationToken)
+    {
+        var root = FunctionsHostLocation.RepositoryRoot;
+        var output = Path.Combine(root, "artifacts", "realhost", "app");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "publish", Path.Combine(root, "functions", "PaymentFunctions"), "-c", "Release", "-o", output, "--nologo", "-v", "q" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = root,
+        };
+
+        // A publish started from a test run must not inherit the test host's MSBuild node settings.
+        start.Environment.Remove("MSBuildExtensionsPath");
+        start.Environment.Remove("MSBUILD_EXE_PATH");
+        start.Environment.Remove("MSBuildSDKsPath");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish of the function app failed ({process.ExitCode}):\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
+        }
+
+        return output;
+    }
+}
