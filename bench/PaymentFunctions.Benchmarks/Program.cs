@@ -6,18 +6,22 @@ using PaymentFunctions.Benchmarks;
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 //                                                                 -- batch-accept [lines] [most seconds to wait for recording]
 //                                                                 -- fuzz [requests] [seed]   (exit 1 on any 5xx, contract break or open circuit)
+// intake and drain take --host real|local (default: real when a Functions host is found, see README).
+var argList = args.ToList();
+var hostKind = BenchHost.Choose(argList);
+args = argList.ToArray();
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
 {
     case "intake":
         var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
         var clients = args.Length > 2 ? args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64];
-        await IntakeBenchmark.RunAsync(requests, clients);
+        await IntakeBenchmark.RunAsync(requests, clients, hostKind);
         return 0;
     case "drain":
         // drain [payments] [vendor limit/s] [posting rate/s] [outage seconds]
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
-        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)), Arg(5, 1));
+        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)), Arg(5, 1), hostKind);
         return 0;
     case "batch":
         await BatchBenchmark.RunAsync(

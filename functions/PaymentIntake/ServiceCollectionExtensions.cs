@@ -83,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoisonStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PoisonService>();
+        services.AddSingleton<PoisonQueueSweep>();
         services.AddSingleton<OpsStatusService>();
         services.AddSingleton<OperationsSnapshot>();
         services.AddSingleton<Readiness>();

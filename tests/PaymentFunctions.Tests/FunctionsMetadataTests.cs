@@ -46,7 +46,7 @@ public sealed class FunctionsMetadataTests
 
     [Theory]
     [InlineData("PostPayment", "payments")]
-    [InlineData("RecordPoison", "payments-poison")]
+    [InlineData("ProcessBatch", "batches")]
     public void Metadata_QueueTrigger_HasQueueName(string function, string queue)
     {
         var trigger = Trigger(function);
@@ -64,5 +64,16 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("0 */1 * * * *", trigger.GetProperty("schedule").GetString());
+    }
+
+    /// <summary>payments-poison is read raw by a timer, not by a base64 trigger that could not decode what the host moved there unread.</summary>
+    [Fact]
+    public void Metadata_RecordPoison_IsATimerEveryTenSecondsAndNoFunctionTriggersOnPaymentsPoison()
+    {
+        var trigger = Trigger("RecordPoison");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("*/10 * * * * *", trigger.GetProperty("schedule").GetString());
+        Assert.DoesNotContain(Functions, f => f.GetProperty("bindings").EnumerateArray().Any(b => b.TryGetProperty("queueName", out var q) && q.GetString() == "payments-poison"));
     }
 }

@@ -34,6 +34,10 @@ public sealed class FunctionCatalog
     /// <summary>The timer functions.</summary>
     public IReadOnlyList<TimerFunction> Timers { get; }
 
+    /// <summary>This catalog without the functions <paramref name="disabled"/> names (<c>AzureWebJobs.{name}.Disabled</c>).</summary>
+    public FunctionCatalog Without(Func<string, bool> disabled) =>
+        new(Http.Where(f => !disabled(f.Name)).ToList(), Queues.Where(f => !disabled(f.Name)).ToList(), Timers.Where(f => !disabled(f.Name)).ToList());
+
     /// <summary>Reads every <c>[Function]</c> method of <paramref name="assembly"/>; fails on triggers it cannot run.</summary>
     public static FunctionCatalog From(Assembly assembly)
     {

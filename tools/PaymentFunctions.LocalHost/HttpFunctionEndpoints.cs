@@ -11,6 +11,7 @@ internal static class HttpFunctionEndpoints
     public static void Map(WebApplication app, FunctionCatalog catalog, HostSettings settings)
     {
         var prefix = string.IsNullOrEmpty(settings.RoutePrefix) ? "" : "/" + settings.RoutePrefix.Trim('/');
+        app.Use(NotFoundForOtherMethods);
         foreach (var function in catalog.Http)
         {
             app.MapMethods($"{prefix}/{function.Route}", function.Methods, async context =>
@@ -39,6 +40,25 @@ internal static class HttpFunctionEndpoints
                 }
             }).WithName(function.Name);
         }
+    }
+
+    /// <summary>The display name of ASP.NET Core's endpoint for a known route with another method (HttpMethodMatcherPolicy).</summary>
+    private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
+
+    /// <summary>
+    /// The Functions host answers a route called with a method it does not take (<c>DELETE /api/payments</c>,
+    /// <c>HEAD /api/health</c>, <c>OPTIONS</c>) with an empty 404, as for an unknown route; ASP.NET Core routing
+    /// would pick its 405 endpoint, which is answered here as the host does.
+    /// </summary>
+    private static Task NotFoundForOtherMethods(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.DisplayName == MethodNotAllowedEndpoint)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 
     /// <summary>

@@ -104,7 +104,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             // Payment ids are HMACs with a secret; locally a fixed development secret (never use it in Azure).
             builder.Configuration["PaymentIntake:IdSecret"] ??= "local-development-payment-id-secret-not-for-azure";
             var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
-            var catalog = FunctionCatalog.From(typeof(CompositionRoot).Assembly);
+            // AzureWebJobs.<name>.Disabled=true disables a function, as under the Functions host.
+            var catalog = FunctionCatalog.From(typeof(CompositionRoot).Assembly)
+                .Without(name => builder.Configuration.GetValue($"AzureWebJobs.{name}.Disabled", false));
             builder.Services.AddPaymentFunctions(builder.Configuration);
             builder.Services.AddMvcCore();
             builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));

@@ -35,8 +35,8 @@ internal sealed partial class QueueTriggerPump(
         var service = storage.Queues(QueueMessageEncoding.None);
         var queue = service.GetQueueClient(queueName);
         var poison = service.GetQueueClient(QueueNames.PoisonOf(queueName));
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-        await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        // Like the Storage Queues extension, the pump creates no queue: it polls a missing one as an empty one, and the
+        // poison queue is created when the first message is moved there.
 
         var inFlight = new HashSet<Task>();
         var delay = MinPollingInterval;
@@ -50,6 +50,10 @@ internal sealed partial class QueueTriggerPump(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                messages = []; // the queue does not exist yet: nothing to do until the first message creates it
             }
             catch (RequestFailedException ex)
             {
@@ -136,12 +140,16 @@ internal sealed partial class QueueTriggerPump(
         }
     }
 
-    /// <summary>Copies the message, as stored, to the poison queue (never expiring) and deletes it from its queue.</summary>
+    /// <summary>
+    /// Copies the message, as stored, to the poison queue (created if missing; the queue's default time-to-live of 7
+    /// days, as the extension's copy has) and deletes it from its queue.
+    /// </summary>
     private static async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message)
     {
         try
         {
-            await poison.SendMessageAsync(message.MessageText, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await poison.SendMessageAsync(message.MessageText, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             await IgnoreStaleReceipt(queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (RequestFailedException)

@@ -27,8 +27,11 @@ public sealed class RealFunctionsHost : IAsyncDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private Task? _stopped;
 
-    private RealFunctionsHost(Process process, Uri baseUrl, string folder)
+    private readonly bool _coreTools;
+
+    private RealFunctionsHost(Process process, Uri baseUrl, string folder, bool coreTools)
     {
+        _coreTools = coreTools;
         _process = process;
         BaseUrl = baseUrl;
         _folder = folder;
@@ -84,7 +87,7 @@ public sealed class RealFunctionsHost : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host.Description}.");
-        var realHost = new RealFunctionsHost(process, new Uri($"http://127.0.0.1:{port}/"), folder);
+        var realHost = new RealFunctionsHost(process, new Uri($"http://127.0.0.1:{port}/"), folder, host.Func is not null);
         process.OutputDataReceived += (_, e) => realHost.Append(e.Data);
         process.ErrorDataReceived += (_, e) => realHost.Append(e.Data);
         process.BeginOutputReadLine();
@@ -100,6 +103,28 @@ public sealed class RealFunctionsHost : IAsyncDisposable
         }
 
         return realHost;
+    }
+
+    /// <summary>
+    /// The <c>X-MS-CLIENT-PRINCIPAL</c> header App Service Authentication sends for a client application signed in
+    /// with Entra ID (client credentials): base64 JSON with <c>auth_typ</c> <c>aad</c>, the long claim-type names as
+    /// <c>name_typ</c> and <c>role_typ</c>, and the token's claims — an app token has no name claim, its id is
+    /// <c>appid</c>, its app roles are <c>roles</c> claims (Microsoft Learn, "Work with user identities in Azure App
+    /// Service authentication"). This host build has no Easy Auth, so a test or benchmark sends it itself.
+    /// </summary>
+    public static string PrincipalHeader(string appId, IEnumerable<string> roles)
+    {
+        var claims = roles.Select(role => new { typ = "roles", val = role })
+            .Prepend(new { typ = "appid", val = appId })
+            .Prepend(new { typ = "aud", val = "api://paymentfunctions" });
+        var json = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            auth_typ = "aad",
+            claims,
+            name_typ = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+            role_typ = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        });
+        return Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json));
     }
 
     /// <summary>Whether the console output holds <paramref name="text"/>.</summary>
@@ -167,7 +192,7 @@ public sealed class RealFunctionsHost : IAsyncDisposable
                 throw new InvalidOperationException($"The Functions host exited with code {_process.ExitCode} before it was running:\n{Tail()}");
             }
 
-            if (await IsRunningAsync(http, timeout.Token).ConfigureAwait(false))
+            if (await IsRunningAsync(http, _coreTools, timeout.Token).ConfigureAwait(false))
             {
                 return;
             }
@@ -183,16 +208,21 @@ public sealed class RealFunctionsHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Running: the host says so (its listeners started) and the worker answers an HTTP function.</summary>
-    private static async Task<bool> IsRunningAsync(HttpClient http, CancellationToken cancellationToken)
+    /// <summary>
+    /// Running: the host says so (its listeners started) and the worker answers an HTTP function. Core Tools keep
+    /// their own master key, so there a refused status request counts as the host being up.
+    /// </summary>
+    private static async Task<bool> IsRunningAsync(HttpClient http, bool coreTools, CancellationToken cancellationToken)
     {
         try
         {
             using var status = new HttpRequestMessage(HttpMethod.Get, "admin/host/status");
             status.Headers.Add("x-functions-key", MasterKey);
             using var hostStatus = await http.SendAsync(status, cancellationToken).ConfigureAwait(false);
-            if (!hostStatus.IsSuccessStatusCode
-                || !(await hostStatus.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Contains("\"state\":\"Running\"", StringComparison.Ordinal))
+            var running = hostStatus.IsSuccessStatusCode
+                ? (await hostStatus.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Contains("\"state\":\"Running\"", StringComparison.Ordinal)
+                : coreTools && hostStatus.StatusCode == HttpStatusCode.Unauthorized;
+            if (!running)
             {
                 return false;
             }

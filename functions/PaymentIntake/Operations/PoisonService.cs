@@ -35,6 +35,8 @@ public sealed class PoisonService(
     TimeProvider time,
     ILogger<PoisonService> logger)
 {
+    private const int MaxUndecodableBody = 16_000;
+
     /// <summary>Records a message that arrived on <c>payments-poison</c>; the queue message is then done.</summary>
     public async Task<PoisonRecord> RecordAsync(string body, CancellationToken cancellationToken)
     {
@@ -59,6 +61,24 @@ public sealed class PoisonService(
         await poison.AddAsync(record, cancellationToken).ConfigureAwait(false);
         await FailAsync(record, cancellationToken).ConfigureAwait(false);
         OpsLog.Poisoned(logger, record.Id, record.PaymentId ?? "-", record.Fingerprint, record.ExceptionType);
+        return record;
+    }
+
+    /// <summary>
+    /// Records a message the host moved to <c>payments-poison</c> unread because its body is not base64: kept as it
+    /// was sent (<paramref name="rawBody"/>), naming no payment, so operators see it and can replay or leave it.
+    /// </summary>
+    public async Task<PoisonRecord> RecordUndecodableAsync(string rawBody, DateTimeOffset? insertedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rawBody);
+        var now = time.GetUtcNow();
+        // A queue message holds up to 64 KiB; a table property 32 K characters. Nothing of such a body is a payment.
+        var kept = rawBody.Length > MaxUndecodableBody ? rawBody[..MaxUndecodableBody] : rawBody;
+        var record = new PoisonRecord(PoisonStore.NewId(now), null, kept, PoisonReasons.Undecodable, PoisonReasons.UndecodableType,
+            "The message is not base64, as queue payments requires (host.json messageEncoding); the host moved it to payments-poison without running a function.",
+            PoisonReasons.UndecodableOrigin, Fingerprints.Of(PoisonReasons.UndecodableType, PoisonReasons.UndecodableOrigin), 0, insertedAt, now);
+        await poison.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        OpsLog.Poisoned(logger, record.Id, "-", record.Fingerprint, record.ExceptionType);
         return record;
     }
 

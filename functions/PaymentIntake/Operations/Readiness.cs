@@ -19,13 +19,28 @@ public sealed class Readiness(QueueServiceClient queues, StorageNames names, Ven
     {
         try
         {
-            await queues.GetQueueClient(names.PaymentsQueue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            await QueueAnswersAsync(queues.GetQueueClient(names.PaymentsQueue), cancellationToken).ConfigureAwait(false);
             var state = await circuit.GetAsync(cancellationToken).ConfigureAwait(false);
             return new ReadinessReport(true, "ok", VendorState.Of(state));
         }
         catch (Exception ex) when (IsStorageUnreachable(ex))
         {
             return new ReadinessReport(false, $"unavailable: {ex.GetType().Name} {(ex as RequestFailedException)?.Status}".TrimEnd(), "unknown");
+        }
+    }
+
+    /// <summary>
+    /// Storage answers for the queue. A missing queue is an answer too: the Functions host's queue listener creates no
+    /// queue, so on a fresh account the payments queue exists only once the first payment is sent (which creates it).
+    /// </summary>
+    private static async Task QueueAnswersAsync(QueueClient queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "QueueNotFound")
+        {
         }
     }
 

@@ -24,6 +24,18 @@ public static class PoisonReasons
     /// <summary>Exception type recorded for <see cref="VendorFailsPayment"/> (no exception was thrown).</summary>
     public const string VendorFailsPaymentType = "VendorFailsPayment";
 
+    /// <summary>
+    /// The host moved the message to <c>payments-poison</c> unread: its body is not base64, as the queue's
+    /// <c>messageEncoding</c> requires, so no function could be given it (the Storage Queues extension's own rule).
+    /// </summary>
+    public const string Undecodable = "undecodable";
+
+    /// <summary>Exception type recorded for <see cref="Undecodable"/> (the extension's decode failure).</summary>
+    public const string UndecodableType = "FormatException";
+
+    /// <summary>Where <see cref="Undecodable"/> is decided: the host's queue listener.</summary>
+    public const string UndecodableOrigin = "QueueListener";
+
     /// <summary>True for the reasons posting decides itself (no exception; the row's last error says why).</summary>
     public static bool IsDecidedByPosting(string? reason) => reason is VendorUnavailable or VendorFailsPayment;
 

@@ -39,6 +39,7 @@ public static class TestHosts
         ["local-intake"] = [Roles.Intake],
         ["local-lockbox"] = [Roles.Lockbox],
         ["local-ops"] = [Roles.Operations],
+        ["other-front-end"] = [Roles.Intake],
     };
 }
 
@@ -109,28 +110,40 @@ public sealed class RealAppInstance(RealFunctionsHost host) : IAppInstance
     }
 
     public void SignInWithoutKey(HttpRequestHeaders headers, string caller) =>
-        headers.Add(CallerPrincipal.Header, AppServicePrincipal(caller, TestHosts.Callers[caller]));
+        headers.Add(CallerPrincipal.Header, RealFunctionsHost.PrincipalHeader(caller, TestHosts.Callers[caller]));
 
     /// <summary>
-    /// The header App Service Authentication sends for a client application signed in with Entra ID (client
-    /// credentials): base64 JSON with <c>auth_typ</c> <c>aad</c>, the long claim-type names as <c>name_typ</c> and
-    /// <c>role_typ</c>, and the token's claims — an app token has no name claim, its id is <c>appid</c>, its app roles
-    /// are <c>roles</c> claims (learn.microsoft.com, "Work with user identities in Azure App Service authentication").
+    /// Asks the host to stop (SIGTERM) and leaves the wait for its exit to <see cref="StoppingHosts"/>: a host takes
+    /// 2–6 s to stop, on storage of its own that nothing else uses, and the next test need not wait for that.
     /// </summary>
-    public static string AppServicePrincipal(string appId, IEnumerable<string> roles)
+    public ValueTask DisposeAsync()
     {
-        var claims = roles.Select(role => new { typ = "roles", val = role })
-            .Prepend(new { typ = "appid", val = appId })
-            .Prepend(new { typ = "aud", val = "api://paymentfunctions" });
-        var json = System.Text.Json.JsonSerializer.Serialize(new
+        StoppingHosts.Add(Host);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Real hosts asked to stop; the end-to-end collection waits for every one to exit before it ends.</summary>
+public static class StoppingHosts
+{
+    private static readonly List<Task> Stopping = [];
+
+    public static void Add(RealFunctionsHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        _ = host.StopAsync();
+        lock (Stopping)
         {
-            auth_typ = "aad",
-            claims,
-            name_typ = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
-            role_typ = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
-        });
-        return Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json));
+            Stopping.Add(host.DisposeAsync().AsTask());
+        }
     }
 
-    public ValueTask DisposeAsync() => Host.DisposeAsync();
+    /// <summary>Waits until every host asked to stop has exited (each is killed 20 s after its SIGTERM).</summary>
+    public static Task AllStoppedAsync()
+    {
+        lock (Stopping)
+        {
+            return Task.WhenAll(Stopping.ToArray());
+        }
+    }
 }

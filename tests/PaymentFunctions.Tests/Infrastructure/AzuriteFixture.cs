@@ -27,6 +27,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await TestSystem.DisposePreparedAsync();
+        await StoppingHosts.AllStoppedAsync();
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();

@@ -73,6 +73,45 @@ public sealed class TestSystem : IAsyncDisposable
     /// </summary>
     public static async Task<TestSystem> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null, bool webhooks = false)
     {
+        var (emulator, storage, prefix, settings, host) = overrides is null or { Count: 0 } && Kind == HostKind.Real
+            ? await Prepared.TakeAsync(azurite)
+            : await PrepareAsync(azurite, overrides);
+        ServiceProvider? core = null;
+        TimerTicker? ticker = null;
+        try
+        {
+            if (Kind == HostKind.Real)
+            {
+                core = CoreOf(settings);
+                ticker = TimerTicker.Start(core, settings);
+            }
+
+            emulator.State.WebhookUrl = webhooks ? new Uri(host.BaseUrl, "api/webhooks/stripe") : null;
+            return new TestSystem(host, emulator, prefix, storage, settings, core, ticker);
+        }
+        catch
+        {
+            if (ticker is not null)
+            {
+                await ticker.DisposeAsync();
+            }
+
+            if (core is not null)
+            {
+                await core.DisposeAsync();
+            }
+
+            await host.DisposeAsync();
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the system prepared for a next test that never came (the real host's; nothing on the local host).</summary>
+    public static Task DisposePreparedAsync() => Prepared.DisposeAsync();
+
+    private static async Task<Parts> PrepareAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides)
+    {
         var emulator = await StripeEmulatorServer.StartAsync();
         var real = Kind == HostKind.Real;
         var prefix = real ? "" : TestStorage.NewPrefix();
@@ -101,6 +140,7 @@ public sealed class TestSystem : IAsyncDisposable
             ["Posting:ReconcileAfter"] = "00:00:02",
             ["LocalHost:Timers:ReconcilePayments"] = "00:00:00.500",
             ["LocalHost:Timers:ProbeVendor"] = "00:00:00.500",
+            ["LocalHost:Timers:RecordPoison"] = "00:00:00.500",
             ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
@@ -111,39 +151,58 @@ public sealed class TestSystem : IAsyncDisposable
             settings[key] = value;
         }
 
-        ServiceProvider? core = null;
-        TimerTicker? ticker = null;
         try
         {
-            IAppInstance host;
-            if (real)
-            {
-                host = await StartRealAsync(settings);
-                core = CoreOf(settings);
-                ticker = TimerTicker.Start(core, settings);
-            }
-            else
-            {
-                host = new LocalAppInstance(await LocalFunctionsHost.StartAsync([], settings));
-            }
-
-            emulator.State.WebhookUrl = webhooks ? new Uri(host.BaseUrl, "api/webhooks/stripe") : null;
-            return new TestSystem(host, emulator, prefix, storage, settings, core, ticker);
+            var host = real ? await StartRealAsync(settings) : new LocalAppInstance(await LocalFunctionsHost.StartAsync([], settings));
+            return new Parts(emulator, storage, prefix, settings, host);
         }
         catch
         {
-            if (ticker is not null)
-            {
-                await ticker.DisposeAsync();
-            }
-
-            if (core is not null)
-            {
-                await core.DisposeAsync();
-            }
-
             await emulator.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>What a system is made of before a test takes it: its vendor, storage, settings and running app.</summary>
+    private sealed record Parts(StripeEmulatorServer Emulator, string Storage, string Prefix, Dictionary<string, string?> Settings, IAppInstance Host);
+
+    /// <summary>
+    /// On the real host, the next system with the default settings is prepared while the current test runs: a host
+    /// takes about 5 s to start, mostly while the test before it waits on a condition. Each test still gets a fresh
+    /// host, storage account and emulator; only the start moved earlier. The one left at the end is stopped by the
+    /// collection (<see cref="DisposePreparedAsync"/>).
+    /// </summary>
+    private static class Prepared
+    {
+        private static readonly Lock Gate = new();
+        private static Task<Parts>? _next;
+
+        public static async Task<Parts> TakeAsync(AzuriteFixture azurite)
+        {
+            Task<Parts> taken;
+            lock (Gate)
+            {
+                taken = _next ?? PrepareAsync(azurite, null);
+                _next = PrepareAsync(azurite, null);
+            }
+
+            return await taken;
+        }
+
+        public static async Task DisposeAsync()
+        {
+            Task<Parts>? left;
+            lock (Gate)
+            {
+                (left, _next) = (_next, null);
+            }
+
+            if (left is not null)
+            {
+                var parts = await left;
+                await parts.Host.DisposeAsync();
+                await parts.Emulator.DisposeAsync();
+            }
         }
     }
 
@@ -171,12 +230,14 @@ public sealed class TestSystem : IAsyncDisposable
 
         if (string.Equals(settings.GetValueOrDefault("LocalHost:QueuePump"), "false", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var function in new[] { "PostPayment", "RecordPoison", "ProcessBatch" })
+            foreach (var function in new[] { "PostPayment", "ProcessBatch" })
             {
                 real[$"AzureWebJobs.{function}.Disabled"] = "true";
             }
         }
 
+        // The host's own Information logs (every execution) cost CPU the scenarios need; its warnings and errors stay.
+        real.TryAdd("AzureFunctionsJobHost:logging:logLevel:default", "Warning");
         return new RealAppInstance(await RealFunctionsHost.StartAsync(TestHosts.RealHost, app, real));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using PaymentIntake.Operations;
 using PaymentIntake.Posting;
 using PaymentIntake.Reconciliation;
 
@@ -25,6 +26,7 @@ internal sealed class TimerTicker : IAsyncDisposable
         var ticker = new TimerTicker();
         ticker.Every(settings, "ReconcilePayments", token => core.GetRequiredService<PaymentReconciler>().RunAsync(token));
         ticker.Every(settings, "ProbeVendor", token => core.GetRequiredService<VendorProbe>().ProbeAsync(token));
+        ticker.Every(settings, "RecordPoison", token => core.GetRequiredService<PoisonQueueSweep>().SweepAsync(token));
         return ticker;
     }
 

@@ -30,4 +30,36 @@ public sealed class PoisonScenarios(AzuriteFixture azurite)
         Assert.StartsWith("fp_", poisoned.GetProperty("fingerprint").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
+
+    /// <summary>
+    /// A message that is not base64 (a foreign writer, a wrong encoding) is moved to payments-poison unread by the host
+    /// (the Storage Queues extension's rule) and no function could decode it there; it must still reach operators.
+    /// </summary>
+    [Fact]
+    public async Task When_a_message_is_not_base64_Should_be_listed_with_its_raw_body_and_replayable()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var queue = system.Queue("payments");
+        await queue.CreateIfNotExistsAsync();
+        const string raw = "{not base64: a foreign writer's text}";
+
+        await queue.SendMessageAsync(raw);
+
+        var poisoned = Assert.Single(await system.WaitForPoisonAsync(1));
+        Assert.Equal(raw, poisoned.GetProperty("body").GetString());
+        Assert.Equal("undecodable", poisoned.GetProperty("reason").GetString());
+        Assert.Equal("FormatException", poisoned.GetProperty("exceptionType").GetString());
+        Assert.False(poisoned.TryGetProperty("paymentId", out _));
+        Assert.Equal(0, (await system.Queue("payments-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var id = poisoned.GetProperty("id").GetString()!;
+        using var detail = await system.Admin.GetAsync($"/api/ops/poison/{id}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, detail.StatusCode);
+
+        using var replay = await system.Admin.PostAsync("/api/ops/poison/replay", System.Net.Http.Json.JsonContent.Create(new { ids = new[] { id } }));
+        var result = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(replay.Content);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(id, Assert.Single(result.GetProperty("replayed").EnumerateArray()).GetString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await system.Admin.GetAsync($"/api/ops/poison/{id}")).StatusCode);
+    }
 }

@@ -14,6 +14,33 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         new(core.Storage, core.Prefix + QueueNames.Payments, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     [Fact]
+    public async Task SweepAsync_Base64AndRawMessages_RecordsEachOnceAndEmptiesTheQueue()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var raw = new QueueClient(core.Storage, core.Prefix + QueueNames.PaymentsPoison);
+        await raw.CreateIfNotExistsAsync();
+        await raw.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("a base64 message")));
+        await raw.SendMessageAsync("%% not base64 %%");
+        var sweep = core.Get<PoisonQueueSweep>();
+
+        var first = await sweep.SweepAsync(CancellationToken.None);
+        var second = await sweep.SweepAsync(CancellationToken.None);
+
+        Assert.Equal((2, 0), (first, second));
+        var records = (await core.Get<PoisonService>().ListAsync(10, null, CancellationToken.None)).Messages;
+        Assert.Equal(["%% not base64 %%:undecodable", "a base64 message:max_dequeue_count"], records.Select(r => $"{r.Body}:{r.Reason}").Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await raw.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task SweepAsync_NoPoisonQueueYet_RecordsNothing()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+
+        Assert.Equal(0, await core.Get<PoisonQueueSweep>().SweepAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReplayAsync_MessageNamingNoPayment_PutsTheBodyBackAsItWas()
     {
         await using var core = await CoreServices.StartAsync(azurite);
