@@ -57,21 +57,7 @@ internal sealed class BenchHost : IAsyncDisposable
             return new BenchHost(await LocalFunctionsHost.StartAsync([], settings), null);
         }
 
-        var real = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in settings)
-        {
-            if (key != "urls" && !key.StartsWith("LocalHost:", StringComparison.Ordinal))
-            {
-                real[key] = value;
-            }
-        }
-
-        if (string.Equals(settings.GetValueOrDefault("LocalHost:QueuePump"), "false", StringComparison.OrdinalIgnoreCase))
-        {
-            real["AzureWebJobs.PostPayment.Disabled"] = "true";
-            real["AzureWebJobs.ProcessBatch.Disabled"] = "true";
-        }
-
+        var real = RealHostSettings.From(settings);
         var location = FunctionsHostLocation.Find(out var why) ?? throw new InvalidOperationException(why);
         return new BenchHost(null, await RealFunctionsHost.StartAsync(location, await AppPublish.FolderAsync(), real));
     }

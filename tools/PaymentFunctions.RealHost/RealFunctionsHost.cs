@@ -49,11 +49,16 @@ public sealed class RealFunctionsHost : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="host"/> over the publish folder <paramref name="app"/> with <paramref name="settings"/>
     /// (configuration keys with <c>:</c> become environment variables with <c>__</c>; null values are left out).
+    /// With <paramref name="quickStart"/> the host runs with tiered compilation: the host build ships with it off, as
+    /// Azure's host does, whose assemblies are precompiled (ReadyToRun); a build from source is plain IL, so every
+    /// method would be fully optimized at its first call. Measured here: ready in about 3 s instead of 6, half the CPU.
+    /// It changes when code is optimized, not what it does; benchmarks leave it off to measure the host as shipped.
     /// </summary>
     public static async Task<RealFunctionsHost> StartAsync(
         FunctionsHostLocation host,
         string app,
         IReadOnlyDictionary<string, string?> settings,
+        bool quickStart = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -71,6 +76,11 @@ public sealed class RealFunctionsHost : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ROLL_FORWARD"] = "Major";
+        if (quickStart)
+        {
+            start.Environment["DOTNET_TieredCompilation"] = "1";
+        }
+
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         start.Environment["AzureWebJobsScriptRoot"] = app;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";

@@ -219,26 +219,10 @@ public sealed class TestSystem : IAsyncDisposable
     private static async Task<IAppInstance> StartRealAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var app = await AppPublish.FolderAsync();
-        var real = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in settings)
-        {
-            if (key != "urls" && !key.StartsWith("LocalHost:", StringComparison.Ordinal))
-            {
-                real[key] = value;
-            }
-        }
-
-        if (string.Equals(settings.GetValueOrDefault("LocalHost:QueuePump"), "false", StringComparison.OrdinalIgnoreCase))
-        {
-            foreach (var function in new[] { "PostPayment", "ProcessBatch" })
-            {
-                real[$"AzureWebJobs.{function}.Disabled"] = "true";
-            }
-        }
-
+        var real = RealHostSettings.From(settings);
         // The host's own Information logs (every execution) cost CPU the scenarios need; its warnings and errors stay.
         real.TryAdd("AzureFunctionsJobHost:logging:logLevel:default", "Warning");
-        return new RealAppInstance(await RealFunctionsHost.StartAsync(TestHosts.RealHost, app, real));
+        return new RealAppInstance(await RealFunctionsHost.StartAsync(TestHosts.RealHost, app, real, quickStart: true));
     }
 
     /// <summary>The core's services in this process on the real host's storage and vendor (what <see cref="Service{T}"/> returns there).</summary>

