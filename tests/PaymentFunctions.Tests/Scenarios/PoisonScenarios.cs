@@ -62,4 +62,21 @@ public sealed class PoisonScenarios(AzuriteFixture azurite)
         Assert.Equal(id, Assert.Single(result.GetProperty("replayed").EnumerateArray()).GetString());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await system.Admin.GetAsync($"/api/ops/poison/{id}")).StatusCode);
     }
+
+    /// <summary>
+    /// RecordPoison on its own schedule (every 10 s; no test interval, and on the real host no help from the test
+    /// process): the host's timer trigger itself must run it.
+    /// </summary>
+    [Fact]
+    public async Task When_RecordPoison_keeps_its_schedule_Should_record_a_poisoned_message_within_its_period()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["LocalHost:Timers:RecordPoison"] = null });
+        var queue = system.Queue("payments");
+        await queue.CreateIfNotExistsAsync();
+
+        await queue.SendMessageAsync("not base64 either");
+
+        var poisoned = Assert.Single(await system.WaitForPoisonAsync(1, TimeSpan.FromSeconds(40)));
+        Assert.Equal("undecodable", poisoned.GetProperty("reason").GetString());
+    }
 }
