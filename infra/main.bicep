@@ -28,8 +28,8 @@ param paymentIdSecret string
 @description('Application (client) id of the Entra ID app registration that defines the app roles intake, lockbox and operations.')
 param entraClientId string
 
-@description('Most instances of the app. Flex Consumption refuses fewer than 40 in most regions; the vendor\'s rate is shared by all instances, so scaling out never exceeds it.')
-@minValue(40)
+@description('Most instances of the app (Flex Consumption takes 1 to 1000); the vendor\'s rate is shared by all instances, so scaling out never exceeds it.')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
@@ -37,6 +37,11 @@ param maximumInstanceCount int = 100
 @minValue(1)
 @maxValue(95)
 param vendorRatePerSecond int = 80
+
+@description('Instances kept warm for the HTTP functions (Flex Consumption always-ready group http): a member\'s first payment after idle time does not wait for a cold start. 0 turns it off (and its cost).')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyHttpInstances int = 1
 
 @description('E-mail address the alerts reach (vendor down, payments waiting, poison, failed batch, app silent).')
 param alertEmail string
@@ -92,6 +97,7 @@ module app 'modules/functionapp.bicep' = {
     stripeReturnUrl: stripeReturnUrl
     entraClientId: entraClientId
     maximumInstanceCount: maximumInstanceCount
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
     vendorRatePerSecond: vendorRatePerSecond
   }
 }

@@ -9,7 +9,10 @@ namespace PaymentFunctions;
 /// Functions host, which re-logs each one with event id 0 (the field alerts would match on is then absent) and puts
 /// the message's fields under <c>prop__</c>. Sent from the worker, each trace keeps <c>EventId</c>,
 /// <c>EventName</c> and every message field by its own name in <c>customDimensions</c> (a test shows the vendor-state
-/// event on the way out). Information and above are sent (the SDK's default filter would keep only warnings).
+/// event on the way out). Information and above are sent (the SDK's default filter would keep only warnings), and
+/// none is sampled away: the SDK's adaptive sampling (5 items/s per instance by default, traces included) would drop
+/// the very events the alerts count — a <c>VendorStateChanged</c> logged on the busiest instance, in the busiest
+/// minute. Volume is bounded instead by the log levels and the workspace's daily cap.
 /// </summary>
 public static class Telemetry
 {
@@ -20,6 +23,7 @@ public static class Telemetry
     public static IServiceCollection AddPaymentTelemetry(this IServiceCollection services)
     {
         services.AddApplicationInsightsTelemetryWorkerService();
+        services.Configure<Microsoft.ApplicationInsights.WorkerService.ApplicationInsightsServiceOptions>(options => options.EnableAdaptiveSampling = false);
         services.ConfigureFunctionsApplicationInsights();
         services.Configure<LoggerFilterOptions>(options =>
         {

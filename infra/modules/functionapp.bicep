@@ -8,6 +8,7 @@ param stripeWebhookSecretUri string
 param paymentIdSecretUri string
 param stripeReturnUrl string
 param maximumInstanceCount int
+param alwaysReadyHttpInstances int
 param entraClientId string
 param vendorRatePerSecond int
 
@@ -47,6 +48,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
+        // The HTTP group (every HTTP trigger) stays warm: intake answers in milliseconds even after idle time.
+        alwaysReady: alwaysReadyHttpInstances > 0 ? [ { name: 'http', instanceCount: alwaysReadyHttpInstances } ] : []
       }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
@@ -54,18 +57,27 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [
-        // Identity-based host storage: no account key anywhere (the account refuses shared keys).
-        { name: 'AzureWebJobsStorage__accountName', value: account.name }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'Stripe__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${stripeApiKeyUri})' }
-        { name: 'Stripe__WebhookSecret', value: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretUri})' }
-        { name: 'Stripe__ReturnUrl', value: stripeReturnUrl }
-        { name: 'PaymentIntake__IdSecret', value: '@Microsoft.KeyVault(SecretUri=${paymentIdSecretUri})' }
-        { name: 'Posting__VendorRatePerSecond', value: string(vendorRatePerSecond) }
-      ]
     }
+  }
+}
+
+// The app settings are their own resource, applied only once the identity holds its roles: a Key Vault reference
+// set before the app may read the vault arrives as its literal text (Microsoft Learn, "Use Key Vault references as
+// app settings"), and identity-based host storage needs its data roles before the host starts.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  dependsOn: [ storageRoles, secretsUser ]
+  properties: {
+    // Identity-based host storage: no account key anywhere (the account refuses shared keys).
+    AzureWebJobsStorage__accountName: account.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+    Stripe__ApiKey: '@Microsoft.KeyVault(SecretUri=${stripeApiKeyUri})'
+    Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretUri})'
+    Stripe__ReturnUrl: stripeReturnUrl
+    PaymentIntake__IdSecret: '@Microsoft.KeyVault(SecretUri=${paymentIdSecretUri})'
+    Posting__VendorRatePerSecond: string(vendorRatePerSecond)
   }
 }
 

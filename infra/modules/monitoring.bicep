@@ -89,7 +89,7 @@ var alerts = [
     displayName: 'Billing vendor down (probe failing)'
     description: 'The vendor probe failed or the shared circuit is open. Intake keeps accepting; posting waits. Check Stripe status and GET /api/ops/status.'
     severity: 1
-    windowSize: 'PT2M'
+    windowSize: 'PT5M'
     query: vendorDownQuery
     timeAggregation: 'Count'
     measure: ''

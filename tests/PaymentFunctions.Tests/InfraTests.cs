@@ -51,8 +51,9 @@ public sealed class InfraTests
     public async Task MainBicep_Builds_WithoutAnInstanceCapAndOneSharedVendorRate()
     {
         var parameters = (await CompiledAsync()).GetProperty("parameters");
-        Assert.True(parameters.GetProperty("maximumInstanceCount").GetProperty("minValue").GetInt32() >= 40, "Flex Consumption refuses fewer than 40 instances in most regions.");
+        Assert.Equal(1, parameters.GetProperty("maximumInstanceCount").GetProperty("minValue").GetInt32());
         Assert.Equal(100, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(1, parameters.GetProperty("alwaysReadyHttpInstances").GetProperty("defaultValue").GetInt32());
         Assert.Equal(80, parameters.GetProperty("vendorRatePerSecond").GetProperty("defaultValue").GetInt32());
         Assert.False(parameters.TryGetProperty("postingRatePerSecond", out _));
     }
@@ -93,7 +94,7 @@ public sealed class InfraTests
         Assert.Contains("AzureWebJobsStorage__accountName", app, StringComparison.Ordinal);
         foreach (var secret in new[] { "Stripe__ApiKey", "Stripe__WebhookSecret", "PaymentIntake__IdSecret" })
         {
-            Assert.Matches($@"name: '{secret}', value: '@Microsoft.KeyVault\(SecretUri=", app);
+            Assert.Matches($@"{secret}: '@Microsoft.KeyVault\(SecretUri=", app);
         }
 
         var anonymous = PaymentFunctions.LocalHost.FunctionCatalog.From(typeof(CompositionRoot).Assembly).Http
@@ -102,5 +103,118 @@ public sealed class InfraTests
             .ToList();
         Assert.True(anonymous.Count >= 3, string.Join(", ", anonymous));
         Assert.All(anonymous, route => Assert.Contains(route, app, StringComparison.Ordinal));
+    }
+
+    /// <summary>Key Vault references set before the identity may read the vault arrive as their literal text: the settings wait for the roles.</summary>
+    [Fact]
+    public async Task FunctionApp_AppliesItsSettingsOnlyAfterItsRoleAssignments()
+    {
+        var resources = new List<JsonElement>();
+        Resources(await CompiledAsync(), resources);
+
+        var settings = Assert.Single(resources, r => r.GetProperty("type").GetString() == "Microsoft.Web/sites/config" && r.GetProperty("name").GetString()!.Contains("appsettings", StringComparison.Ordinal));
+        var dependsOn = settings.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()!).ToList();
+        // The storage roles are a loop (named as such); the vault role is the assignment whose name derives from 'keyVaultSecretsUser'.
+        Assert.Contains("storageRoles", dependsOn);
+        Assert.Contains(dependsOn, d => d.Contains("'Microsoft.Authorization/roleAssignments'", StringComparison.Ordinal) && d.Contains("'keyVaultSecretsUser'", StringComparison.Ordinal));
+        Assert.Contains("@Microsoft.KeyVault(", settings.GetProperty("properties").ToString(), StringComparison.Ordinal);
+        var site = Assert.Single(resources, r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        Assert.DoesNotContain("KeyVault(", site.GetProperty("properties").ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every resource of <paramref name="template"/> and its nested templates.</summary>
+    private static void Resources(JsonElement template, List<JsonElement> found)
+    {
+        if (template.ValueKind != JsonValueKind.Object || !template.TryGetProperty("resources", out var resources))
+        {
+            return;
+        }
+
+        foreach (var resource in resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray().ToList() : resources.EnumerateObject().Select(p => p.Value).ToList())
+        {
+            found.Add(resource);
+            if (resource.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("template", out var inner))
+            {
+                Resources(inner, found);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FunctionApp_KeepsTheHttpGroupAlwaysReady()
+    {
+        var compiled = (await CompiledAsync()).ToString();
+
+        Assert.Contains("'http'", compiled, StringComparison.Ordinal);
+        Assert.Contains("alwaysReady", compiled, StringComparison.Ordinal);
+        Assert.Contains("alwaysReadyHttpInstances", compiled, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Scheduled query rules take windows and frequencies from fixed lists, which neither bicep build nor lint checks:
+    /// ARM refuses any other value and the whole deployment stops (the service's own error text, quoted in
+    /// Azure/azure-rest-api-specs#21258). A 1-minute window goes only with a 1-minute frequency.
+    /// </summary>
+    [Fact]
+    public async Task AlertRules_UseOnlyTheWindowsAndFrequenciesAzureAccepts()
+    {
+        string[] frequencies = ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D"];
+        string[] windows = ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D", "P2D"];
+        var rules = new List<(string Frequency, string Window)>();
+        Collect(await CompiledAsync(), rules);
+
+        Assert.True(rules.Count >= 5, $"Found {rules.Count} alert rules in the compiled template.");
+        Assert.All(rules, rule =>
+        {
+            Assert.Contains(rule.Frequency, frequencies);
+            Assert.Contains(rule.Window, windows);
+            Assert.True(rule.Window != "PT1M" || rule.Frequency == "PT1M", $"window {rule.Window} with frequency {rule.Frequency}");
+        });
+    }
+
+    /// <summary>Every scheduled query rule in <paramref name="template"/> and its nested templates, with a copy loop's values read from its variable.</summary>
+    private static void Collect(JsonElement template, List<(string Frequency, string Window)> rules)
+    {
+        if (template.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (template.TryGetProperty("resources", out var resources))
+        {
+            var list = resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray().ToList() : resources.EnumerateObject().Select(p => p.Value).ToList();
+            foreach (var resource in list)
+            {
+                if (resource.TryGetProperty("type", out var type) && type.GetString() == "Microsoft.Insights/scheduledQueryRules")
+                {
+                    var properties = resource.GetProperty("properties");
+                    foreach (var frequency in Values(template, properties.GetProperty("evaluationFrequency").GetString()!, "evaluationFrequency"))
+                    {
+                        foreach (var window in Values(template, properties.GetProperty("windowSize").GetString()!, "windowSize"))
+                        {
+                            rules.Add((frequency, window));
+                        }
+                    }
+                }
+
+                if (resource.TryGetProperty("properties", out var nested) && nested.TryGetProperty("template", out var inner))
+                {
+                    Collect(inner, rules);
+                }
+            }
+        }
+    }
+
+    /// <summary>A literal, or for <c>[variables('x')[copyIndex()].field]</c> every value of that field in variable x.</summary>
+    private static IEnumerable<string> Values(JsonElement template, string value, string field)
+    {
+        var loop = System.Text.RegularExpressions.Regex.Match(value, @"^\[variables\('(\w+)'\)\[copyIndex\(\)\]\.(\w+)\]$");
+        if (!loop.Success)
+        {
+            Assert.False(value.StartsWith('['), $"{field} is an expression this test cannot read: {value}");
+            return [value];
+        }
+
+        return template.GetProperty("variables").GetProperty(loop.Groups[1].Value).EnumerateArray().Select(a => a.GetProperty(loop.Groups[2].Value).GetString()!).ToList();
     }
 }

@@ -65,9 +65,21 @@ public sealed partial class TelemetryTests
         Assert.All(fields.Where(f => f is not "EventName" and not "EventId"), f => Assert.Contains($"customDimensions.prop__{f}", bicep, StringComparison.Ordinal));
     }
 
+    /// <summary>The SDK samples adaptively unless told not to; no sampling processor may stand between our events and the channel.</summary>
+    [Fact]
+    public async Task Telemetry_IsNeverSampled()
+    {
+        var processors = new List<string>();
+        await EmitAsync(_ => { }, provider => processors.AddRange(
+            provider.GetRequiredService<Microsoft.ApplicationInsights.Extensibility.TelemetryConfiguration>().DefaultTelemetrySink.TelemetryProcessors.Select(p => p.GetType().Name)));
+
+        Assert.NotEmpty(processors);
+        Assert.DoesNotContain(processors, name => name.Contains("Sampling", StringComparison.Ordinal));
+    }
+
     private static string? Name(TraceTelemetry trace) => trace.Properties.TryGetValue("EventName", out var name) ? name : null;
 
-    private static async Task<List<TraceTelemetry>> EmitAsync(Action<ILogger> log)
+    private static async Task<List<TraceTelemetry>> EmitAsync(Action<ILogger> log, Action<IServiceProvider>? inspect = null)
     {
         var channel = new CapturingChannel();
         var services = new ServiceCollection();
@@ -81,6 +93,7 @@ public sealed partial class TelemetryTests
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("PaymentIntake.Posting.VendorCircuitStore");
             log(logger);
             provider.GetRequiredService<TelemetryClient>().Flush();
+            inspect?.Invoke(provider);
         }
 
         return channel.Items.OfType<TraceTelemetry>().ToList();

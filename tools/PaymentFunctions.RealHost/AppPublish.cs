@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace PaymentFunctions.RealHost;
 
 /// <summary>
-/// The function app as it is deployed: <c>dotnet publish functions/PaymentFunctions -c Release</c>, once per process
-/// (into <c>artifacts/realhost/app</c>), or the folder <c>PAYMENTS_APP_PUBLISH_DIR</c> names when it is set.
+/// The function app as it is deployed: <c>dotnet publish functions/PaymentFunctions -c Release</c> (or the
+/// configuration asked for: the tests publish the one they were built with, which reuses that build), once per
+/// process and configuration (into <c>artifacts/realhost/app-{configuration}</c>), or the folder
+/// <c>PAYMENTS_APP_PUBLISH_DIR</c> names when it is set.
 /// </summary>
 public static class AppPublish
 {
@@ -12,10 +14,10 @@ public static class AppPublish
     public const string FolderVariable = "PAYMENTS_APP_PUBLISH_DIR";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _folder;
+    private static readonly Dictionary<string, string> Folders = new(StringComparer.Ordinal);
 
     /// <summary>The publish folder, publishing the app the first time it is asked for.</summary>
-    public static async Task<string> FolderAsync(CancellationToken cancellationToken = default)
+    public static async Task<string> FolderAsync(string configuration = "Release", CancellationToken cancellationToken = default)
     {
         if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } given)
         {
@@ -27,7 +29,12 @@ public static class AppPublish
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _folder ??= await PublishAsync(cancellationToken).ConfigureAwait(false);
+            if (!Folders.TryGetValue(configuration, out var folder))
+            {
+                folder = Folders[configuration] = await PublishAsync(configuration, cancellationToken).ConfigureAwait(false);
+            }
+
+            return folder;
         }
         finally
         {
@@ -35,13 +42,13 @@ public static class AppPublish
         }
     }
 
-    private static async Task<string> PublishAsync(CancellationToken cancellationToken)
+    private static async Task<string> PublishAsync(string configuration, CancellationToken cancellationToken)
     {
         var root = FunctionsHostLocation.RepositoryRoot;
-        var output = Path.Combine(root, "artifacts", "realhost", "app");
+        var output = Path.Combine(root, "artifacts", "realhost", $"app-{configuration.ToLowerInvariant()}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "publish", Path.Combine(root, "functions", "PaymentFunctions"), "-c", "Release", "-o", output, "--nologo", "-v", "q" },
+            ArgumentList = { "publish", Path.Combine(root, "functions", "PaymentFunctions"), "-c", configuration, "-o", output, "--nologo", "-v", "q" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -8,7 +8,7 @@ namespace PaymentIntake.Batches;
 public sealed class BatchQueue
 {
     private readonly QueueClient _queue;
-    private readonly Lazy<Task> _created;
+    private readonly CreatedOnce _created;
 
     /// <summary>Creates the sender.</summary>
     public BatchQueue(QueueServiceClient queues, StorageNames names)
@@ -22,7 +22,7 @@ public sealed class BatchQueue
     /// <summary>Queues a batch for processing.</summary>
     public async Task SendAsync(string batchId, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         await _queue.SendMessageAsync(JsonSerializer.Serialize(new BatchMessage(batchId), BatchMessage.Json), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,7 @@ public sealed class PaymentIntakeOptions
     /// </summary>
     [Required(ErrorMessage = "PaymentIntake:IdSecret is required (at least 32 characters; keep it stable).")]
     [MinLength(32, ErrorMessage = "PaymentIntake:IdSecret must have at least 32 characters.")]
+    [NotAKeyVaultReference("PaymentIntake:IdSecret")]
     public string IdSecret { get; set; } = "";
 
     /// <summary>Largest <c>POST /api/payments</c> body, in bytes, enforced while reading (413 beyond). Default 16 KiB.</summary>

@@ -11,6 +11,7 @@ public sealed class StripeOptions : IValidatableObject
     /// <summary>Secret API key (<c>sk_test_…</c> or <c>sk_live_…</c>). Required; the local host fills in the emulator's.</summary>
     [Required(ErrorMessage = "Stripe:ApiKey is required (sk_test_… or sk_live_…).")]
     [RegularExpression("^(sk|rk)_(test|live)_.+$", ErrorMessage = "Stripe:ApiKey must look like sk_test_… or sk_live_….")]
+    [NotAKeyVaultReference("Stripe:ApiKey")]
     public string ApiKey { get; set; } = "";
 
     /// <summary>API base URL. Default Stripe's own (https://api.stripe.com); the local host points it at the emulator.</summary>
@@ -57,7 +58,7 @@ public sealed class StripeOptions : IValidatableObject
     }
 
     /// <summary>True when <see cref="WebhookSecret"/> holds a secret rather than nothing or an unresolved Key Vault reference.</summary>
-    public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !WebhookSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+    public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !NotAKeyVaultReferenceAttribute.IsUnresolved(WebhookSecret);
 }
 
 /// <summary>Validates that a URI, when given, is absolute and uses http or https.</summary>

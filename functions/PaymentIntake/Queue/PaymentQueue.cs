@@ -14,7 +14,7 @@ public sealed class PaymentQueue
     private readonly MessageFailures _failures;
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
-    private readonly Lazy<Task> _created;
+    private readonly CreatedOnce _created;
 
     /// <summary>Creates the sender for <see cref="StorageNames.PaymentsQueue"/>.</summary>
     public PaymentQueue(QueueServiceClient queues, StorageNames names, MessageFailures failures)
@@ -30,7 +30,7 @@ public sealed class PaymentQueue
     /// <summary>Enqueues a payment, visible after <paramref name="delay"/> (zero: at once).</summary>
     public async Task SendAsync(string paymentId, TimeSpan delay, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         var body = JsonSerializer.Serialize(new PaymentMessage(paymentId), PaymentMessage.JsonOptions);
         await _queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
@@ -41,7 +41,7 @@ public sealed class PaymentQueue
     /// </summary>
     public async Task<DateTimeOffset?> HeadInsertedAtAsync(CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         var peeked = await _queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false);
         return peeked.Value.Length == 0 ? null : peeked.Value[0].InsertedOn;
     }
@@ -49,14 +49,14 @@ public sealed class PaymentQueue
     /// <summary>Enqueues a message body as it is (replay of a message that names no payment).</summary>
     public async Task SendRawAsync(string body, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         await _queue.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves a payment to <c>payments-poison</c> by our own decision (the host's poisoning keeps the original message).</summary>
     public async Task SendToPoisonAsync(string paymentId, string reason, CancellationToken cancellationToken)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         var body = JsonSerializer.Serialize(new PaymentMessage(paymentId) { Reason = reason }, PaymentMessage.JsonOptions);
         await _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }

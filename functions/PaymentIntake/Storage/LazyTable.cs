@@ -2,10 +2,10 @@ using Azure.Data.Tables;
 
 namespace PaymentIntake.Storage;
 
-/// <summary>A table client that creates its table on first use (once per process).</summary>
+/// <summary>A table client that creates its table on first use (once it has succeeded; a failed creation is tried again).</summary>
 public sealed class LazyTable
 {
-    private readonly Lazy<Task> _created;
+    private readonly CreatedOnce _created;
 
     /// <summary>Wraps the table <paramref name="name"/>.</summary>
     public LazyTable(TableServiceClient tables, string name)
@@ -21,7 +21,7 @@ public sealed class LazyTable
     /// <summary>Waits until the table exists; returns the client.</summary>
     public async Task<TableClient> ReadyAsync()
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync().ConfigureAwait(false);
         return Client;
     }
 }

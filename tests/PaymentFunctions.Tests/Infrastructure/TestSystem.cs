@@ -218,12 +218,19 @@ public sealed class TestSystem : IAsyncDisposable
     /// </summary>
     private static async Task<IAppInstance> StartRealAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var app = await AppPublish.FolderAsync();
+        var app = await AppPublish.FolderAsync(BuildConfiguration);
         var real = RealHostSettings.From(settings);
         // The host's own Information logs (every execution) cost CPU the scenarios need; its warnings and errors stay.
         real.TryAdd("AzureFunctionsJobHost:logging:logLevel:default", "Warning");
         return new RealAppInstance(await RealFunctionsHost.StartAsync(TestHosts.RealHost, app, real, quickStart: true));
     }
+
+    /// <summary>The configuration these tests were built with: the app is published in the same one, reusing that build.</summary>
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
 
     /// <summary>The core's services in this process on the real host's storage and vendor (what <see cref="Service{T}"/> returns there).</summary>
     private static ServiceProvider CoreOf(IReadOnlyDictionary<string, string?> settings)

@@ -133,6 +133,30 @@ public sealed class HostileInputScenarios(AzuriteFixture azurite)
         Assert.EndsWith("/storage-unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Storage gone before the first request, then back: the first request answers 503, and once storage is back the
+    /// next is accepted — a creation that failed is tried again, not kept as a failure for the life of the instance.
+    /// </summary>
+    [Fact]
+    public async Task When_storage_is_away_at_the_first_request_and_comes_back_Should_accept_the_next_payment()
+    {
+        await using var relay = StorageRelay.To(TestSystem.Kind == HostKind.Real ? azurite.NewAccount() : azurite.ConnectionString);
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = relay.ConnectionString,
+            ["LocalHost:QueuePump"] = "false",
+            ["LocalHost:TimerTriggers"] = "false",
+        });
+
+        relay.Up = false;
+        using var during = await system.Client.SendAsync(Post("/api/payments", JsonContent.Create(TestSystem.Payment())));
+        relay.Up = true;
+        using var after = await system.Client.SendAsync(Post("/api/payments", JsonContent.Create(TestSystem.Payment())));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+    }
+
     /// <summary>Every entity of every table and every blob of the test's storage, as text.</summary>
     private static async Task<string> EverythingStoredAsync(TestSystem system)
     {

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// Azurite behind three loopback relays (blob, queue, table) that a test can cut and restore: while cut, every open
+/// connection is closed and new ones are refused at once, as when the storage account is unreachable.
+/// </summary>
+public sealed class StorageRelay : IAsyncDisposable
+{
+    private readonly List<Relay> _relays;
+    private readonly string _account;
+
+    private StorageRelay(List<Relay> relays, string account)
+    {
+        _relays = relays;
+        _account = account;
+    }
+
+    /// <summary>The connection string through the relays.</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={_account};AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_relays[0].Port}/{_account};QueueEndpoint=http://127.0.0.1:{_relays[1].Port}/{_account};TableEndpoint=http://127.0.0.1:{_relays[2].Port}/{_account};";
+
+    /// <summary>Relays to the endpoints of <paramref name="storage"/> (an Azurite connection string).</summary>
+    public static StorageRelay To(string storage)
+    {
+        var parts = storage.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        var relays = new[] { "BlobEndpoint", "QueueEndpoint", "TableEndpoint" }.Select(e => new Relay(new Uri(parts[e]).Port)).ToList();
+        return new StorageRelay(relays, parts["AccountName"]);
+    }
+
+    /// <summary>Whether storage can be reached; setting false cuts every open connection.</summary>
+    public bool Up
+    {
+        get => _relays[0].Up;
+        set => _relays.ForEach(r => r.Up = value);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var relay in _relays)
+        {
+            await relay.DisposeAsync();
+        }
+    }
+
+    private sealed class Relay : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly int _target;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<TcpClient> _open = [];
+        private readonly Task _accepting;
+        private volatile bool _up = true;
+
+        public Relay(int target)
+        {
+            _target = target;
+            _listener.Start();
+            _accepting = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public bool Up
+        {
+            get => _up;
+            set
+            {
+                _up = value;
+                if (!value)
+                {
+                    lock (_open)
+                    {
+                        _open.ForEach(c => c.Dispose());
+                        _open.Clear();
+                    }
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            Up = false;
+            try
+            {
+                await _accepting;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (SocketException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                if (!_up)
+                {
+                    client.Client.LingerState = new LingerOption(true, 0); // a reset, as from a host that is not there
+                    client.Dispose();
+                    continue;
+                }
+
+                _ = PipeAsync(client);
+            }
+        }
+
+        private async Task PipeAsync(TcpClient client)
+        {
+            var server = new TcpClient();
+            lock (_open)
+            {
+                _open.Add(client);
+                _open.Add(server);
+            }
+
+            try
+            {
+                await server.ConnectAsync(IPAddress.Loopback, _target);
+                using var a = client.GetStream();
+                using var b = server.GetStream();
+                await Task.WhenAny(a.CopyToAsync(b), b.CopyToAsync(a));
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Cut by the test, or closed by either side.
+            }
+            finally
+            {
+                client.Dispose();
+                server.Dispose();
+            }
+        }
+    }
+}
