@@ -131,6 +131,25 @@ public sealed class HostileInputScenarios(AzuriteFixture azurite)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.EndsWith("/storage-unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        // Every other route that reads or writes storage says the same, never 500.
+        (HttpClient Client, HttpMethod Method, string Path, HttpContent? Body)[] calls =
+        [
+            (system.Admin, HttpMethod.Get, "/api/payments/pay_00000000000000000000000000000000", null),
+            (system.Lockbox, HttpMethod.Put, "/api/batches/outage", new StringContent("member_id,invoice_id,amount,check_number,received_date\nM-1,,100,1001,2013-05-01\n", Encoding.UTF8, "text/csv")),
+            (system.Admin, HttpMethod.Get, "/api/batches/outage", null),
+            (system.Admin, HttpMethod.Get, "/api/ops/status", null),
+            (system.Admin, HttpMethod.Get, "/api/ops/poison", null),
+            (system.Admin, HttpMethod.Get, "/api/ops/poison/0000", null),
+            (system.Admin, HttpMethod.Post, "/api/ops/poison/replay", JsonContent.Create(new { all = true, dryRun = true })),
+        ];
+        var answers = await Task.WhenAll(calls.Select(async call =>
+        {
+            using var request = new HttpRequestMessage(call.Method, call.Path) { Content = call.Body };
+            using var answer = await call.Client.SendAsync(request);
+            return $"{call.Method} {call.Path}: {(int)answer.StatusCode} retry-after {answer.Headers.RetryAfter is not null}";
+        }));
+        Assert.Equal(calls.Select(c => $"{c.Method} {c.Path}: 503 retry-after True"), answers);
     }
 
     /// <summary>
