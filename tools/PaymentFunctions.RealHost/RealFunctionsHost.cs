@@ -24,27 +24,20 @@ public sealed class RealFunctionsHost : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
+    private readonly bool _coreTools;
     private readonly ConcurrentQueue<string> _log = new();
     private Task? _stopped;
 
-    private readonly bool _coreTools;
-
     private RealFunctionsHost(Process process, Uri baseUrl, string folder, bool coreTools)
     {
-        _coreTools = coreTools;
         _process = process;
         BaseUrl = baseUrl;
         _folder = folder;
+        _coreTools = coreTools;
     }
 
     /// <summary>Where the host listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
     public Uri BaseUrl { get; }
-
-    /// <summary>The host's process id (the worker is its child).</summary>
-    public int ProcessId => _process.Id;
-
-    /// <summary>The host's and the worker's console output so far (the newest lines).</summary>
-    public IReadOnlyCollection<string> Log => _log;
 
     /// <summary>
     /// Starts <paramref name="host"/> over the publish folder <paramref name="app"/> with <paramref name="settings"/>
@@ -136,9 +129,6 @@ public sealed class RealFunctionsHost : IAsyncDisposable
         });
         return Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json));
     }
-
-    /// <summary>Whether the console output holds <paramref name="text"/>.</summary>
-    public bool HasLogged(string text) => _log.Any(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>The newest console lines, for a failure message.</summary>
     public string Tail(int lines = 60) => string.Join('\n', _log.TakeLast(lines));

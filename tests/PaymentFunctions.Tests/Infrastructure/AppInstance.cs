@@ -131,7 +131,6 @@ public static class StoppingHosts
     public static void Add(RealFunctionsHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        _ = host.StopAsync();
         lock (Stopping)
         {
             Stopping.Add(host.DisposeAsync().AsTask());

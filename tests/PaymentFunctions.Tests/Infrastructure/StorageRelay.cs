@@ -9,26 +9,37 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed class StorageRelay : IAsyncDisposable
 {
+    private static readonly string[] Endpoints = ["BlobEndpoint", "QueueEndpoint", "TableEndpoint"];
     private readonly List<Relay> _relays;
-    private readonly string _account;
 
-    private StorageRelay(List<Relay> relays, string account)
+    private StorageRelay(List<Relay> relays, string connectionString)
     {
         _relays = relays;
-        _account = account;
+        ConnectionString = connectionString;
     }
 
-    /// <summary>The connection string through the relays.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={_account};AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{_relays[0].Port}/{_account};QueueEndpoint=http://127.0.0.1:{_relays[1].Port}/{_account};TableEndpoint=http://127.0.0.1:{_relays[2].Port}/{_account};";
+    /// <summary>The connection string through the relays (the original one with each endpoint's port replaced).</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Relays to the endpoints of <paramref name="storage"/> (an Azurite connection string).</summary>
     public static StorageRelay To(string storage)
     {
-        var parts = storage.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        var relays = new[] { "BlobEndpoint", "QueueEndpoint", "TableEndpoint" }.Select(e => new Relay(new Uri(parts[e]).Port)).ToList();
-        return new StorageRelay(relays, parts["AccountName"]);
+        var parts = storage.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToList();
+        var relays = new List<Relay>();
+        var relayed = parts.Select(p =>
+        {
+            if (!Endpoints.Contains(p[0]))
+            {
+                return $"{p[0]}={p[1]}";
+            }
+
+            var endpoint = new UriBuilder(p[1]);
+            var relay = new Relay(endpoint.Port);
+            relays.Add(relay);
+            endpoint.Port = relay.Port;
+            return $"{p[0]}={endpoint.Uri.ToString().TrimEnd('/')}";
+        }).ToList();
+        return new StorageRelay(relays, string.Join(';', relayed) + ";");
     }
 
     /// <summary>Whether storage can be reached; setting false cuts every open connection.</summary>
