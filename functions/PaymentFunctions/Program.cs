@@ -4,6 +4,7 @@ using PaymentFunctions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<PaymentFunctions.Http.StorageOutageMiddleware>();
 FunctionsHostSettings.RefuseLocalOnly(builder.Configuration);
 builder.Services.AddPaymentTelemetry();
 builder.Services.AddPaymentFunctions(builder.Configuration);

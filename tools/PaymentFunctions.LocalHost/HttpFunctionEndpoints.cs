@@ -22,7 +22,7 @@ internal static class HttpFunctionEndpoints
                     return;
                 }
 
-                var result = await FunctionInvoker.InvokeAsync(context.RequestServices, function.Method, FunctionInvoker.HttpBinder(context)).ConfigureAwait(false);
+                var result = await InvokeAsync(context, function).ConfigureAwait(false);
                 switch (result)
                 {
                     case IActionResult action:
@@ -41,6 +41,10 @@ internal static class HttpFunctionEndpoints
             }).WithName(function.Name);
         }
     }
+
+    /// <summary>Calls the function as the app's worker middleware does under the Functions host: within a storage budget, a storage outage answered 503.</summary>
+    private static Task<object?> InvokeAsync(HttpContext context, HttpFunction function) =>
+        Http.StorageOutage.InvokeAsync(context, () => FunctionInvoker.InvokeAsync(context.RequestServices, function.Method, FunctionInvoker.HttpBinder(context)));
 
     /// <summary>The display name of ASP.NET Core's endpoint for a known route with another method (HttpMethodMatcherPolicy).</summary>
     private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";

@@ -21,8 +21,8 @@ public sealed class GetBatch(BatchService batches)
             return denied!;
         }
 
-        return await StorageGuard.RunAsync(request, async () => await batches.GetReportAsync(batchId, cancellationToken).ConfigureAwait(false) is { } report
+        return await batches.GetReportAsync(batchId, cancellationToken).ConfigureAwait(false) is { } report
             ? new OkObjectResult(report)
-            : Problems.NotFound($"There is no finished batch {batchId}.")).ConfigureAwait(false);
+            : Problems.NotFound($"There is no finished batch {batchId}.");
     }
 }

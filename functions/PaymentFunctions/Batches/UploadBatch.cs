@@ -30,7 +30,7 @@ public sealed class UploadBatch(BatchService batches)
             return Problems.UnsupportedMediaType("Send the batch as text/csv.", $"The body was sent as '{request.ContentType}'.");
         }
 
-        return await StorageGuard.RunAsync(request, async () => await batches.UploadAsync(caller.Name, batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
+        return await batches.UploadAsync(caller.Name, batchId, request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false) switch
         {
             BatchUploadResult.Accepted accepted => new AcceptedResult(Routes.BatchUrl(batchId), accepted.Status),
             BatchUploadResult.Done done => new OkObjectResult(done.Report),
@@ -38,6 +38,6 @@ public sealed class UploadBatch(BatchService batches)
             BatchUploadResult.TooLarge tooLarge => Problems.TooLarge(tooLarge.Message),
             BatchUploadResult.Conflict conflict => Problems.Conflict(conflict.Message),
             var other => throw new InvalidOperationException($"Unexpected batch result {other.GetType().Name}."),
-        }).ConfigureAwait(false);
+        };
     }
 }

@@ -92,7 +92,7 @@ internal static class Problems
         Type = TypeBase + "storage-unavailable",
         Title = "Storage is unavailable or throttling; nothing is lost.",
         Status = StatusCodes.Status503ServiceUnavailable,
-        Detail = $"Retry after {StorageGuard.RetryAfterSeconds} seconds with the same Idempotency-Key: you get one payment, never two.",
+        Detail = $"Retry after {StorageOutage.RetryAfterSeconds} seconds with the same Idempotency-Key: you get one payment, never two.",
     });
 
     private static ObjectResult Result(ProblemDetails problem) => new(problem)

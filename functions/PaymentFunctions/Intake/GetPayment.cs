@@ -22,9 +22,8 @@ public sealed class GetPayment(PaymentIntakeService intake)
         }
 
         // Operations read any payment; an intake caller only those it submitted (others are "not found").
-        return await StorageGuard.RunAsync(request, async () =>
-            await intake.GetAsync(paymentId, caller.Name, anyCaller: caller.Roles.Contains(Roles.Operations), cancellationToken).ConfigureAwait(false) is { } view
-                ? new OkObjectResult(view)
-                : Problems.NotFound($"There is no payment {paymentId}.")).ConfigureAwait(false);
+        return await intake.GetAsync(paymentId, caller.Name, anyCaller: caller.Roles.Contains(Roles.Operations), cancellationToken).ConfigureAwait(false) is { } view
+            ? new OkObjectResult(view)
+            : Problems.NotFound($"There is no payment {paymentId}.");
     }
 }

@@ -34,13 +34,13 @@ public sealed class SubmitPayment(PaymentIntakeService intake, IOptions<PaymentI
             return Problems.BodyTooLarge(limit);
         }
 
-        return await StorageGuard.RunAsync(request, async () => await intake.SubmitAsync(caller.Name, request.Headers["Idempotency-Key"].FirstOrDefault(), body, cancellationToken).ConfigureAwait(false) switch
+        return await intake.SubmitAsync(caller.Name, request.Headers["Idempotency-Key"].FirstOrDefault(), body, cancellationToken).ConfigureAwait(false) switch
         {
             IntakeResult.Accepted accepted => Accepted(accepted.Receipt with { StatusUrl = Routes.PaymentUrl(accepted.Receipt.PaymentId) }),
             IntakeResult.Invalid invalid => Problems.Validation(invalid.Errors),
             IntakeResult.KeyReused reused => Problems.KeyReused(reused.PaymentId),
             var other => throw new InvalidOperationException($"Unexpected intake result {other.GetType().Name}."),
-        }).ConfigureAwait(false);
+        };
     }
 
     private static AcceptedResult Accepted(PaymentReceipt receipt) => new(receipt.StatusUrl, receipt);

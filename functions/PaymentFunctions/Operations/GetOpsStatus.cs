@@ -16,5 +16,5 @@ public sealed class GetOpsStatus(OpsStatusService status)
         CancellationToken cancellationToken) =>
         Caller.Authorize(request, out var denied, Roles.Operations) is null
             ? denied!
-            : await StorageGuard.RunAsync(request, async () => new OkObjectResult(await status.GetAsync(cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+            : new OkObjectResult(await status.GetAsync(cancellationToken).ConfigureAwait(false));
 }

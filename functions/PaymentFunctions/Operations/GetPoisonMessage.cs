@@ -21,8 +21,8 @@ public sealed class GetPoisonMessage(PoisonService poison)
             return denied!;
         }
 
-        return await StorageGuard.RunAsync(request, async () => await poison.GetAsync(messageId, cancellationToken).ConfigureAwait(false) is { } record
+        return await poison.GetAsync(messageId, cancellationToken).ConfigureAwait(false) is { } record
             ? new OkObjectResult(record)
-            : Problems.NotFound($"There is no poisoned message {messageId}.")).ConfigureAwait(false);
+            : Problems.NotFound($"There is no poisoned message {messageId}.");
     }
 }

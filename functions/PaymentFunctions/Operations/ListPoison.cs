@@ -29,6 +29,6 @@ public sealed class ListPoison(PoisonService poison)
             return Problems.Validation(new Dictionary<string, string[]> { ["pageSize"] = ["pageSize must be a whole number from 1 to 500."] });
         }
 
-        return await StorageGuard.RunAsync(request, async () => new OkObjectResult(await poison.ListAsync(pageSize, request.Query["pageToken"].FirstOrDefault(), cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        return new OkObjectResult(await poison.ListAsync(pageSize, request.Query["pageToken"].FirstOrDefault(), cancellationToken).ConfigureAwait(false));
     }
 }

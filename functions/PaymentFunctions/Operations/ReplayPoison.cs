@@ -43,6 +43,6 @@ public sealed class ReplayPoison(PoisonService poison)
             return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["Select exactly one of: \"ids\" (a non-empty list), \"fingerprint\", or \"all\": true."] });
         }
 
-        return await StorageGuard.RunAsync(request, async () => new OkObjectResult(await poison.ReplayAsync(replay!, caller.Name, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        return new OkObjectResult(await poison.ReplayAsync(replay!, caller.Name, cancellationToken).ConfigureAwait(false));
     }
 }

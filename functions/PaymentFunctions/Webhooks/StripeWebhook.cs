@@ -30,11 +30,11 @@ public sealed class StripeWebhook(StripeWebhookHandler handler, IOptions<StripeO
         }
 
         var payload = System.Text.Encoding.UTF8.GetString(body);
-        return await StorageGuard.RunAsync(request, async () => await handler.HandleAsync(payload, request.Headers["Stripe-Signature"].FirstOrDefault(), cancellationToken).ConfigureAwait(false) switch
+        return await handler.HandleAsync(payload, request.Headers["Stripe-Signature"].FirstOrDefault(), cancellationToken).ConfigureAwait(false) switch
         {
             WebhookResult.InvalidSignature => Problems.BadSignature(),
             WebhookResult.NotConfigured => Problems.WebhooksNotConfigured(),
             var result => new OkObjectResult(new { received = true, result = result.ToString().ToLowerInvariant() }),
-        }).ConfigureAwait(false);
+        };
     }
 }

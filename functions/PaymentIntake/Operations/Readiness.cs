@@ -44,8 +44,8 @@ public sealed class Readiness(QueueServiceClient queues, StorageNames names, Ven
         }
     }
 
-    // The SDK's retry policy ends with an AggregateException of each try's failure; anything else is a bug, not "down".
+    // Unavailable, or answering with an error (a refused credential is "not ready" too); anything else is a bug.
     private static bool IsStorageUnreachable(Exception ex) =>
-        ex is RequestFailedException or HttpRequestException
+        StorageFaults.IsUnavailable(ex) || ex is RequestFailedException
         || (ex is AggregateException aggregate && aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsStorageUnreachable));
 }

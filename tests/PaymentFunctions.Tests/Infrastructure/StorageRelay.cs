@@ -4,8 +4,10 @@ using System.Net.Sockets;
 namespace PaymentFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// Azurite behind three loopback relays (blob, queue, table) that a test can cut and restore: while cut, every open
-/// connection is closed and new ones are refused at once, as when the storage account is unreachable.
+/// Azurite behind three loopback relays (blob, queue, table) that a test can cut, freeze and restore: while cut,
+/// every open connection is closed and new ones are refused at once, as when the storage account is unreachable;
+/// while frozen, connections are taken and bytes held (nothing answers, nothing fails), as when storage hangs — and
+/// what was held is delivered once it thaws, as a hung request that completes late.
 /// </summary>
 public sealed class StorageRelay : IAsyncDisposable
 {
@@ -49,6 +51,13 @@ public sealed class StorageRelay : IAsyncDisposable
         set => _relays.ForEach(r => r.Up = value);
     }
 
+    /// <summary>Whether storage hangs: setting true holds every byte in both directions until set false again.</summary>
+    public bool Frozen
+    {
+        get => _relays[0].Frozen;
+        set => _relays.ForEach(r => r.Frozen = value);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var relay in _relays)
@@ -65,6 +74,7 @@ public sealed class StorageRelay : IAsyncDisposable
         private readonly List<TcpClient> _open = [];
         private readonly Task _accepting;
         private volatile bool _up = true;
+        private volatile TaskCompletionSource _flowing = Flowing();
 
         public Relay(int target)
         {
@@ -92,8 +102,25 @@ public sealed class StorageRelay : IAsyncDisposable
             }
         }
 
+        public bool Frozen
+        {
+            get => !_flowing.Task.IsCompleted;
+            set
+            {
+                if (value && !Frozen)
+                {
+                    _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                else if (!value)
+                {
+                    _flowing.TrySetResult();
+                }
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
+            Frozen = false;
             await _stop.CancelAsync();
             _listener.Stop();
             Up = false;
@@ -141,9 +168,9 @@ public sealed class StorageRelay : IAsyncDisposable
                 await server.ConnectAsync(IPAddress.Loopback, _target);
                 using var a = client.GetStream();
                 using var b = server.GetStream();
-                await Task.WhenAny(a.CopyToAsync(b), b.CopyToAsync(a));
+                await Task.WhenAny(CopyAsync(a, b), CopyAsync(b, a));
             }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 // Cut by the test, or closed by either side.
             }
@@ -151,6 +178,25 @@ public sealed class StorageRelay : IAsyncDisposable
             {
                 client.Dispose();
                 server.Dispose();
+            }
+        }
+
+        private static TaskCompletionSource Flowing()
+        {
+            var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            flowing.SetResult();
+            return flowing;
+        }
+
+        /// <summary>Copies as read, each chunk held while the relay is frozen.</summary>
+        private async Task CopyAsync(Stream from, Stream to)
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                await _flowing.Task.WaitAsync(_stop.Token);
+                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             }
         }
     }

@@ -8,7 +8,7 @@ using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Scenarios;
 
-/// <summary>Input as an attacker or a careless client sends it: card numbers, wrong media types, huge bodies, storage gone.</summary>
+/// <summary>Input as an attacker or a careless client sends it: card numbers, wrong media types, huge bodies.</summary>
 [Collection(EndToEnd.Name)]
 public sealed class HostileInputScenarios(AzuriteFixture azurite)
 {
@@ -112,68 +112,6 @@ public sealed class HostileInputScenarios(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("description", out _));
         }
-    }
-
-    [Fact]
-    public async Task When_storage_is_unreachable_Should_answer_503_problem_with_retry_after()
-    {
-        var nowhere = TestStorage.Unreachable();
-        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = nowhere,
-            ["LocalHost:QueuePump"] = "false",
-            ["LocalHost:TimerTriggers"] = "false",
-        });
-
-        using var response = await system.Client.SendAsync(Post("/api/payments", JsonContent.Create(TestSystem.Payment())));
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(response.Headers.RetryAfter);
-        Assert.EndsWith("/storage-unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
-
-        // Every other route that reads or writes storage says the same, never 500.
-        (HttpClient Client, HttpMethod Method, string Path, HttpContent? Body)[] calls =
-        [
-            (system.Admin, HttpMethod.Get, "/api/payments/pay_00000000000000000000000000000000", null),
-            (system.Lockbox, HttpMethod.Put, "/api/batches/outage", new StringContent("member_id,invoice_id,amount,check_number,received_date\nM-1,,100,1001,2013-05-01\n", Encoding.UTF8, "text/csv")),
-            (system.Admin, HttpMethod.Get, "/api/batches/outage", null),
-            (system.Admin, HttpMethod.Get, "/api/ops/status", null),
-            (system.Admin, HttpMethod.Get, "/api/ops/poison", null),
-            (system.Admin, HttpMethod.Get, "/api/ops/poison/0000", null),
-            (system.Admin, HttpMethod.Post, "/api/ops/poison/replay", JsonContent.Create(new { all = true, dryRun = true })),
-        ];
-        var answers = await Task.WhenAll(calls.Select(async call =>
-        {
-            using var request = new HttpRequestMessage(call.Method, call.Path) { Content = call.Body };
-            using var answer = await call.Client.SendAsync(request);
-            return $"{call.Method} {call.Path}: {(int)answer.StatusCode} retry-after {answer.Headers.RetryAfter is not null}";
-        }));
-        Assert.Equal(calls.Select(c => $"{c.Method} {c.Path}: 503 retry-after True"), answers);
-    }
-
-    /// <summary>
-    /// Storage gone before the first request, then back: the first request answers 503, and once storage is back the
-    /// next is accepted — a creation that failed is tried again, not kept as a failure for the life of the instance.
-    /// </summary>
-    [Fact]
-    public async Task When_storage_is_away_at_the_first_request_and_comes_back_Should_accept_the_next_payment()
-    {
-        await using var relay = StorageRelay.To(TestSystem.Kind == HostKind.Real ? azurite.NewAccount() : azurite.ConnectionString);
-        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = relay.ConnectionString,
-            ["LocalHost:QueuePump"] = "false",
-            ["LocalHost:TimerTriggers"] = "false",
-        });
-
-        relay.Up = false;
-        using var during = await system.Client.SendAsync(Post("/api/payments", JsonContent.Create(TestSystem.Payment())));
-        relay.Up = true;
-        using var after = await system.Client.SendAsync(Post("/api/payments", JsonContent.Create(TestSystem.Payment())));
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
     }
 
     /// <summary>Every entity of every table and every blob of the test's storage, as text.</summary>
