@@ -51,7 +51,7 @@ public sealed class EmulatedPaymentIntent
     /// <summary>Unix seconds.</summary>
     public required long Created { get; init; }
     /// <summary>The last card error, if any.</summary>
-    public (string Code, string DeclineCode, string Message)? LastPaymentError { get; set; }
+    public (string Code, string? DeclineCode, string Message)? LastPaymentError { get; set; }
     /// <summary>The URL a member must visit to authenticate, when <see cref="Status"/> is requires_action.</summary>
     public string? NextActionUrl { get; set; }
     /// <summary>How many times this intent was charged successfully (never more than one in a correct client).</summary>

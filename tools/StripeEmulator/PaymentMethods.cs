@@ -16,11 +16,13 @@ internal static class PaymentMethods
     };
 
     /// <summary>Test shortcuts that are declined, with Stripe's error (docs.stripe.com/testing#declined-payments).</summary>
-    public static readonly Dictionary<string, (string Code, string DeclineCode, string Message)> Declining = new(StringComparer.Ordinal)
+    public static readonly Dictionary<string, (string Code, string? DeclineCode, string Message)> Declining = new(StringComparer.Ordinal)
     {
         ["pm_card_chargeDeclined"] = ("card_declined", "generic_decline", "Your card was declined."),
         ["pm_card_chargeDeclinedInsufficientFunds"] = ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
         ["pm_card_chargeDeclinedExpiredCard"] = ("expired_card", "expired_card", "Your card has expired."),
+        // A decline that asks to try again ("processing_error": "the payment should be attempted again"); no decline_code.
+        ["pm_card_chargeDeclinedProcessingError"] = ("processing_error", null, "An error occurred while processing your card. Try again in a little bit."),
     };
 
     /// <summary>The test shortcut that requires 3-D Secure on every payment (docs.stripe.com/testing#regulatory-cards).</summary>

@@ -33,20 +33,14 @@ public sealed class ActionRequiredFollowUp(
                 : outcome;
         }
 
-        var status = outcome switch
-        {
-            PostingOutcome.Posted => PaymentStatus.Posted,
-            PostingOutcome.Declined => PaymentStatus.Declined,
-            PostingOutcome.Failed => PaymentStatus.Failed,
-            _ => null, // still waiting for the member, or the vendor cannot be asked now: the next check asks again
-        };
-        if (status is null)
+        // Still waiting for the member, or the vendor cannot be asked now: the next check asks again.
+        if (OutcomeMoves.StatusFor(outcome) is not { } status || status == PaymentStatus.ActionRequired)
         {
             PostingLog.ActionStillRequired(logger, row.PaymentId, outcome.GetType().Name);
             return;
         }
 
-        PaymentPoster.Record(row, outcome);
+        OutcomeMoves.Record(row, outcome);
         if (await payments.TryMoveAsync(row, status, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ActionSettledByCheck(logger, row.PaymentId, status);

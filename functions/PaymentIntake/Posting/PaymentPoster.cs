@@ -117,7 +117,7 @@ public sealed class PaymentPoster(
         switch (action)
         {
             case RecoveryAction.Record record:
-                Record(row, record.Outcome);
+                OutcomeMoves.Record(row, record.Outcome);
                 status = record.Status;
                 break;
             case RecoveryAction.GiveUp giveUp:
@@ -146,31 +146,6 @@ public sealed class PaymentPoster(
         }
 
         PostingLog.Outcome(logger, row.PaymentId, row.Status, row.Attempts);
-    }
-
-    /// <summary>Copies a final answer's details onto the row.</summary>
-    internal static void Record(PaymentEntity row, PostingOutcome outcome)
-    {
-        switch (outcome)
-        {
-            case PostingOutcome.Posted posted:
-                row.VendorReference = posted.VendorReference;
-                row.LastError = null;
-                break;
-            case PostingOutcome.Declined declined:
-                row.VendorReference = declined.VendorReference ?? row.VendorReference;
-                row.DeclineCode = declined.Code;
-                row.LastError = declined.Message;
-                break;
-            case PostingOutcome.ActionRequired action:
-                row.VendorReference = action.VendorReference;
-                row.NextActionUrl = action.NextActionUrl;
-                row.LastError = null;
-                break;
-            case PostingOutcome.Failed failed:
-                row.LastError = failed.Reason;
-                break;
-        }
     }
 
     private async Task RecordUnexpectedAsync(PaymentEntity row, Exception ex)

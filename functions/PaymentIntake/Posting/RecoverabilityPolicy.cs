@@ -50,10 +50,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
         ArgumentNullException.ThrowIfNull(options);
         return outcome switch
         {
-            PostingOutcome.Posted => new RecoveryAction.Record(PaymentStatus.Posted, outcome),
-            PostingOutcome.Declined => new RecoveryAction.Record(PaymentStatus.Declined, outcome),
-            PostingOutcome.ActionRequired => new RecoveryAction.Record(PaymentStatus.ActionRequired, outcome),
-            PostingOutcome.Failed => new RecoveryAction.Record(PaymentStatus.Failed, outcome),
+            _ when OutcomeMoves.StatusFor(outcome) is { } settled => new RecoveryAction.Record(settled, outcome),
             PostingOutcome.RetryLater or PostingOutcome.Parked when now - ClockStart(payment) >= options.MaxPostingAge =>
                 new RecoveryAction.GiveUp(
                     $"{PoisonReasons.VendorUnavailable}: gave up after {options.MaxPostingAge} since {(payment.ReplayedAt is null ? "acceptance" : "the last replay")}; last: {ReasonOf(outcome)}"),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
+using PaymentIntake.Posting;
 using PaymentIntake.Storage;
 using Stripe;
 
@@ -21,10 +22,12 @@ public enum WebhookResult
 }
 
 /// <summary>
-/// Applies Stripe's <c>payment_intent.*</c> events to payment rows after verifying <c>Stripe-Signature</c>
-/// (Stripe.net <see cref="EventUtility"/>, 300 s tolerance). An event applies where the state machine allows its move
-/// (<c>succeeded</c> → <c>posted</c>, <c>payment_failed</c> → <c>declined</c>, <c>canceled</c> → <c>failed</c>);
-/// the row's ETag guards against racing the poster, and a lost race is read again.
+/// Applies Stripe's <c>payment_intent.succeeded</c>, <c>.payment_failed</c> and <c>.canceled</c> events to payment
+/// rows after verifying <c>Stripe-Signature</c> (Stripe.net <see cref="EventUtility"/>, 300 s tolerance). The event's
+/// PaymentIntent is read as the poster reads it (<see cref="VendorAnswerClassifier.ForIntent"/>, then
+/// <see cref="OutcomeMoves"/>): succeeded → <c>posted</c>, a decline → <c>declined</c> — but a retryable decline
+/// (<c>processing_error</c>, …) is no move, the poster tries again —, canceled → <c>failed</c>. A move applies where the
+/// state machine allows it; the row's ETag guards against racing the poster, and a lost race is read again.
 /// </summary>
 public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
 {
@@ -61,14 +64,15 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
         var done = await OptimisticConcurrency.RetryAsync(3, async _ =>
         {
             var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || TargetOf(stripeEvent.Type) is not { } to || !PaymentStateMachine.IsAllowed(row.Status, to)
-                || !IsAbout(row, intent, to, stripeEvent.Livemode, options.Value.ApiKey))
+            if (row is null || OutcomeOf(stripeEvent.Type, intent) is not { } outcome || OutcomeMoves.StatusFor(outcome) is not { } to
+                || !PaymentStateMachine.IsAllowed(row.Status, to) || !IsAbout(row, intent, to, stripeEvent.Livemode, options.Value.ApiKey))
             {
                 result = WebhookResult.Ignored;
                 return true;
             }
 
-            Describe(row, to, intent);
+            row.VendorReference = intent.Id;
+            OutcomeMoves.Record(row, outcome);
             if (!await payments.TryMoveAsync(row, to, cancellationToken).ConfigureAwait(false))
             {
                 return false;
@@ -107,33 +111,16 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
             && string.Equals(intent.Currency, row.Currency, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The status an event moves a payment to; null for events we do not apply.</summary>
-    internal static string? TargetOf(string eventType) => eventType switch
-    {
-        "payment_intent.succeeded" => PaymentStatus.Posted,
-        "payment_intent.payment_failed" => PaymentStatus.Declined,
-        "payment_intent.canceled" => PaymentStatus.Failed,
-        _ => null,
-    };
-
-    private static void Describe(PaymentEntity row, string to, PaymentIntent intent)
-    {
-        row.VendorReference = intent.Id;
-        switch (to)
-        {
-            case PaymentStatus.Posted:
-                row.LastError = null;
-                row.NextActionUrl = null;
-                break;
-            case PaymentStatus.Declined:
-                row.DeclineCode = intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? "payment_failed";
-                row.LastError = intent.LastPaymentError?.Message ?? "The payment failed at the vendor.";
-                break;
-            default:
-                row.LastError = $"The PaymentIntent {intent.Id} was canceled at the vendor.";
-                break;
-        }
-    }
+    /// <summary>
+    /// What an event says about its payment, read from the event's PaymentIntent; null for events we do not apply and
+    /// for answers that settle nothing (a retryable decline, an intent still waiting).
+    /// </summary>
+    internal static PostingOutcome? OutcomeOf(string eventType, PaymentIntent intent) =>
+        eventType is "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.canceled"
+            && VendorAnswerClassifier.ForIntent(intent) is { } outcome
+            && OutcomeMoves.StatusFor(outcome) is PaymentStatus.Posted or PaymentStatus.Declined or PaymentStatus.Failed
+                ? outcome
+                : null;
 }
 
 internal static partial class WebhookLog

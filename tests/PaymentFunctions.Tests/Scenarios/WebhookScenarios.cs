@@ -52,6 +52,26 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
         return (paymentId, payment.GetProperty("vendorReference").GetString()!);
     }
 
+    /// <summary>
+    /// A retryable decline (processing_error) with webhooks on: the poster reads the 402 as "try again later" and the
+    /// webhook's payment_intent.payment_failed reads the same intent the same way — the payment is never declined.
+    /// </summary>
+    [Fact]
+    public async Task When_a_card_is_declined_with_a_retryable_code_and_webhooks_are_on_Should_keep_trying_and_never_decline_it()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, webhooks: true);
+
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment("pm_card_chargeDeclinedProcessingError"));
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+        await Poll.UntilAsync(() => Task.FromResult(system.Emulator.State.WebhooksDelivered), delivered => delivered >= 2, null, delivered => $"{delivered} webhooks delivered");
+        var payment = await system.WaitForPaymentAsync(paymentId, p => p.GetProperty("attempts").GetInt32() >= 2);
+
+        Assert.Contains(payment.GetProperty("status").GetString(), new[] { "accepted", "posting" });
+        Assert.False(payment.TryGetProperty("declineCode", out var code) && code.ValueKind == JsonValueKind.String, payment.ToString());
+        Assert.Contains("processing_error", payment.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, system.Emulator.State.ChargesFor(paymentId));
+    }
+
     [Fact]
     public async Task When_a_webhook_has_a_bad_or_missing_signature_Should_answer_400_and_change_nothing()
     {

@@ -1,25 +1,56 @@
 using PaymentIntake.Payments;
+using PaymentIntake.Posting;
 using PaymentIntake.Webhooks;
+using Stripe;
 
 namespace PaymentIntake.Tests;
 
+/// <summary>A webhook's PaymentIntent is read as the poster reads it: one meaning of each Stripe answer.</summary>
 public sealed class StripeWebhookHandlerTests
 {
-    [Theory]
-    [InlineData("payment_intent.succeeded", PaymentStatus.Posted)]
-    [InlineData("payment_intent.payment_failed", PaymentStatus.Declined)]
-    [InlineData("payment_intent.canceled", PaymentStatus.Failed)]
-    [InlineData("payment_intent.created", null)]
-    [InlineData("charge.refunded", null)]
-    public void TargetOf_EventType_IsTheStatusItMovesTo(string type, string? status) =>
-        Assert.Equal(status, StripeWebhookHandler.TargetOf(type));
+    private static PaymentIntent Intent(string status, string? declineCode = null, string? code = null) => new()
+    {
+        Id = "pi_1",
+        Status = status,
+        LastPaymentError = declineCode is null && code is null ? null : new StripeError { Code = code ?? "card_declined", DeclineCode = declineCode, Message = "declined" },
+    };
+
+    private static string? StatusOf(string type, PaymentIntent intent) =>
+        StripeWebhookHandler.OutcomeOf(type, intent) is { } outcome ? OutcomeMoves.StatusFor(outcome) : null;
+
+    public static TheoryData<string, string, string?, string?, string?> Events => new()
+    {
+        { "payment_intent.succeeded", "succeeded", null, null, PaymentStatus.Posted },
+        { "payment_intent.payment_failed", "requires_payment_method", "insufficient_funds", null, PaymentStatus.Declined },
+        { "payment_intent.payment_failed", "requires_payment_method", null, "payment_intent_authentication_failure", PaymentStatus.Declined },
+        { "payment_intent.canceled", "canceled", null, null, PaymentStatus.Failed },
+        // Retryable declines ask for another try, as the poster reads them: no move.
+        { "payment_intent.payment_failed", "requires_payment_method", null, "processing_error", null },
+        { "payment_intent.payment_failed", "requires_payment_method", "try_again_later", null, null },
+        { "payment_intent.created", "requires_payment_method", null, null, null },
+        { "charge.refunded", "succeeded", null, null, null },
+    };
 
     [Theory]
-    [InlineData(PaymentStatus.Posted, "payment_intent.payment_failed")]
-    [InlineData(PaymentStatus.Posted, "payment_intent.canceled")]
-    [InlineData(PaymentStatus.Posted, "payment_intent.succeeded")]
-    [InlineData(PaymentStatus.Declined, "payment_intent.payment_failed")]
-    [InlineData(PaymentStatus.Failed, "payment_intent.canceled")]
-    public void TargetOf_EventForAPaymentAlreadyThere_IsNotApplied(string status, string type) =>
-        Assert.False(PaymentStateMachine.IsAllowed(status, StripeWebhookHandler.TargetOf(type)!));
+    [MemberData(nameof(Events))]
+    public void OutcomeOf_Event_IsTheMoveThePosterWouldMake(string type, string status, string? declineCode, string? code, string? expected) =>
+        Assert.Equal(expected, StatusOf(type, Intent(status, declineCode, code)));
+
+    [Fact]
+    public void OutcomeOf_RetryableDecline_IsWhatThePosterSaysOfTheSameIntent()
+    {
+        var intent = Intent("requires_payment_method", code: "processing_error");
+
+        Assert.Null(StripeWebhookHandler.OutcomeOf("payment_intent.payment_failed", intent));
+        Assert.Null(OutcomeMoves.StatusFor(VendorAnswerClassifier.ForIntent(intent)));
+    }
+
+    [Theory]
+    [InlineData(PaymentStatus.Posted, "payment_intent.payment_failed", "requires_payment_method")]
+    [InlineData(PaymentStatus.Posted, "payment_intent.canceled", "canceled")]
+    [InlineData(PaymentStatus.Posted, "payment_intent.succeeded", "succeeded")]
+    [InlineData(PaymentStatus.Declined, "payment_intent.payment_failed", "requires_payment_method")]
+    [InlineData(PaymentStatus.Failed, "payment_intent.canceled", "canceled")]
+    public void OutcomeOf_EventForAPaymentAlreadyThere_IsNotApplied(string status, string type, string intentStatus) =>
+        Assert.False(PaymentStateMachine.IsAllowed(status, StatusOf(type, Intent(intentStatus, "generic_decline"))!));
 }
