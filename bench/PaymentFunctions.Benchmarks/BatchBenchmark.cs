@@ -147,7 +147,7 @@ internal static class BatchBenchmark
             var now = DateTimeOffset.UtcNow;
             await checks.AddEntityAsync(new TableEntity($"M-{i}", i.ToString(CultureInfo.InvariantCulture)) { ["PaymentId"] = id }, ct);
             await Task.WhenAll(
-                payments.AddEntityAsync(new PaymentEntity { PartitionKey = id, Kind = PaymentKinds.Check, MemberId = $"M-{i}", Amount = 45600, Currency = "usd", InvoiceId = $"in_bench{i}", RequestHash = id, AcceptedAt = now, UpdatedAt = now }, ct),
+                payments.AddEntityAsync(new PaymentRow { PartitionKey = id, Kind = PaymentKinds.Check, MemberId = $"M-{i}", Amount = 45600, Currency = "usd", InvoiceId = $"in_bench{i}", RequestHash = id, AcceptedAt = now, UpdatedAt = now }, ct),
                 due.UpsertEntityAsync(new TableEntity(PaymentsDueIndex.Bucket(now.AddMinutes(5)), id), TableUpdateMode.Replace, ct));
             await queue.SendMessageAsync($$"""{"paymentId":"{{id}}"}""", ct);
         });
@@ -162,10 +162,10 @@ internal static class BatchBenchmark
             {
                 var id = message.Body.ToString()[14..^2];
                 // The bare work of a claim and a final write, without our code (the baseline).
-                var row = (await payments.GetEntityAsync<TableEntity>(id, PaymentEntity.PaymentRowKey, cancellationToken: ct)).Value;
-                row[nameof(PaymentEntity.Status)] = PaymentStatus.Posting;
+                var row = (await payments.GetEntityAsync<TableEntity>(id, PaymentRow.PaymentRowKey, cancellationToken: ct)).Value;
+                row[nameof(PaymentRow.Status)] = PaymentStatus.Posting;
                 var etag = (await payments.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct)).Headers.ETag!.Value;
-                row[nameof(PaymentEntity.Status)] = PaymentStatus.Posted;
+                row[nameof(PaymentRow.Status)] = PaymentStatus.Posted;
                 await payments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, ct);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
             });

@@ -110,10 +110,10 @@ internal static class DrainBenchmark
         }
     }
 
-    private static async Task<int> CountAsync(TableClient rows, Func<PaymentEntity, bool> predicate)
+    private static async Task<int> CountAsync(TableClient rows, Func<PaymentRow, bool> predicate)
     {
         var count = 0;
-        await foreach (var row in rows.QueryAsync<PaymentEntity>())
+        await foreach (var row in rows.QueryAsync<PaymentRow>())
         {
             if (predicate(row))
             {

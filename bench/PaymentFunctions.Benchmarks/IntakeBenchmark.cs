@@ -55,7 +55,7 @@ internal static class IntakeBenchmark
             var id = PaymentId.Derive("test", $"{prefix}-{i}");
             var now = DateTimeOffset.UtcNow;
             await due.UpsertEntityAsync(new TableEntity(PaymentIntake.Due.PaymentsDueIndex.Bucket(now.AddMinutes(5)), id) { ["AcceptedAt"] = now }, TableUpdateMode.Replace);
-            await table.AddEntityAsync(new PaymentEntity
+            await table.AddEntityAsync(new PaymentRow
             {
                 PartitionKey = id, MemberId = "M-1001", Amount = 45600, Currency = "usd", PaymentMethodId = "pm_card_visa",
                 RequestHash = id, AcceptedAt = now, UpdatedAt = now,

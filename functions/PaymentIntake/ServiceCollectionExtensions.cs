@@ -50,13 +50,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Blobs());
         services.AddSingleton<IStripeClient>(sp => CreateStripeClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
 
-        // In the order of the flow: the payment and its state machine, the two hand-offs, intake, batches, posting,
+        // In the order of the flow: the payment and its repository, the two hand-offs, intake, batches, posting,
         // reconciliation, webhooks, operations.
         services.AddSingleton<StorageNames>();
         services.AddSingleton<PaymentIds>();
         services.AddSingleton<PaymentStore>();
         services.AddSingleton<StatusCounters>();
-        services.AddSingleton<PaymentStateMachine>();
+        services.AddSingleton<PaymentRepository>();
         services.AddSingleton<MessageFailures>();
         services.AddSingleton<PaymentQueue>();
         services.AddSingleton<PaymentsDueIndex>();

@@ -135,8 +135,7 @@ public sealed partial class BatchService(
             await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (check, ct) =>
             {
                 // Accepted when the batch arrived; recorded (and so due for the reconciler) when this line is written.
-                var row = NewRow(ids.ForCheck(check.MemberId, check.CheckNumber), check, batchId, acceptedAt: record.ReceivedAt, recordedAt: time.GetUtcNow());
-                row.SubmittedBy = record.SubmittedBy;
+                var row = NewPayment(ids.ForCheck(check.MemberId, check.CheckNumber), check, record, acceptedAt: record.ReceivedAt, recordedAt: time.GetUtcNow());
                 if (await store.ClaimCheckAsync(check.MemberId, check.CheckNumber, batchId, check.Line, row.PaymentId, ct).ConfigureAwait(false) is { } earlier)
                 {
                     duplicates.Add(new RejectedLine(check.Line, [$"check {check.CheckNumber} of member {check.MemberId} was already accepted in batch {earlier.BatchId} (line {earlier.Line})"]));
@@ -204,13 +203,14 @@ public sealed partial class BatchService(
         return (accepted.Count + rejected.Count, accepted, rejected);
     }
 
-    private static PaymentEntity NewRow(string paymentId, CheckLine check, string batchId, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
+    private static Payment NewPayment(string paymentId, CheckLine check, BatchRecord batch, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
     {
         var canonical = string.Join('|', check.MemberId, check.InvoiceId, check.Amount.ToString(CultureInfo.InvariantCulture), check.Currency, check.CheckNumber,
             check.ReceivedDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), check.PayerName);
-        return new PaymentEntity
+        return new Payment
         {
-            PartitionKey = paymentId,
+            PaymentId = paymentId,
+            SubmittedBy = batch.SubmittedBy,
             Kind = PaymentKinds.Check,
             MemberId = check.MemberId,
             Amount = check.Amount,
@@ -219,7 +219,7 @@ public sealed partial class BatchService(
             CheckNumber = check.CheckNumber,
             ReceivedDate = check.ReceivedDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             PayerName = check.PayerName,
-            BatchId = batchId,
+            BatchId = batch.BatchId,
             BatchLine = check.Line,
             RequestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
             AcceptedAt = acceptedAt,

@@ -12,9 +12,11 @@ public sealed record DueEntry(string Bucket, string PaymentId, DateTimeOffset? A
 /// An index of payments by the second by which they must have made progress (table <c>paymentsdue</c>:
 /// PartitionKey = that second, <c>yyyyMMddHHmmss</c>; RowKey = payment id; <c>AcceptedAt</c>). The reconciler reads only the key range of the seconds that
 /// have passed since its checkpoint, so its cost follows the payments in flight, not the size of table <c>payments</c>.
-/// The entry written with a payment's row (<see cref="Payments.PaymentEntity.DueAt"/>) is removed by the state machine when the
-/// payment reaches <c>posted</c>, <c>declined</c> or <c>failed</c>, so the index holds the payments in flight, not every
-/// payment of the last grace period; an entry the reconciler moved is removed by the reconciler at its due time.
+/// <see cref="Payments.PaymentRepository"/> writes a payment's entry before its row (at intake and at a replay) and
+/// removes it when the payment is settled (<c>posted</c>, <c>declined</c>, <c>failed</c>), so the index holds the
+/// payments in flight. The reconciler moves an entry it examined to the payment's next due time; the row's
+/// <see cref="Payments.Payment.DueAt"/> then still names the first one, so a payment settled after such a move leaves its
+/// moved entry behind until it comes due (at most <c>Posting:ReconcileAfter</c>), when the reconciler drops it.
 /// </summary>
 public sealed class PaymentsDueIndex
 {

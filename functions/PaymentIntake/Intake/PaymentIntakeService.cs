@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
-using PaymentIntake.Due;
 using PaymentIntake.Payments;
 using PaymentIntake.Queue;
 
@@ -14,10 +13,9 @@ namespace PaymentIntake.Intake;
 /// so it keeps working while the vendor is down.
 /// </summary>
 public sealed class PaymentIntakeService(
-    PaymentStore store,
+    PaymentRepository payments,
     PaymentIds ids,
     PaymentQueue queue,
-    PaymentsDueIndex due,
     IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<PaymentIntakeService> logger)
@@ -42,8 +40,7 @@ public sealed class PaymentIntakeService(
         }
 
         var paymentId = ids.ForCard(caller, idempotencyKey!);
-        var row = NewRow(paymentId, request!, time.GetUtcNow());
-        row.SubmittedBy = caller;
+        var row = NewPayment(paymentId, caller, request!, time.GetUtcNow());
         var (recorded, created) = await RecordAsync(row, cancellationToken).ConfigureAwait(false);
         if (created)
         {
@@ -64,22 +61,19 @@ public sealed class PaymentIntakeService(
     /// Records a new payment row durably and queues it; if the id exists, returns the existing row instead (the
     /// deduplication). Shared by the intake API and mail-in batches.
     /// </summary>
-    public async Task<(PaymentEntity Row, bool Created)> RecordAsync(PaymentEntity row, CancellationToken cancellationToken)
+    public async Task<(Payment Row, bool Created)> RecordAsync(Payment row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
 
-        // The due-index entry lets the reconciler find the payment if we crash before the enqueue. It is written before
-        // the row, so no accepted row is ever outside the index (an entry without a row is dropped by the reconciler).
-        // The row names its entry (DueAt), so the state machine removes it once the payment is done.
-        row.DueAt = row.UpdatedAt + options.Value.ReconcileAfter;
-        await due.AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
-        if (await store.TryInsertAsync(row, cancellationToken).ConfigureAwait(false))
+        // The due-index entry lets the reconciler find the payment if we crash before the enqueue (the repository
+        // writes it before the row, and removes it once the payment is settled).
+        if (await payments.TryAddAsync(row, row.UpdatedAt + options.Value.ReconcileAfter, cancellationToken).ConfigureAwait(false))
         {
             await queue.SendAsync(row.PaymentId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             return (row, true);
         }
 
-        var existing = await store.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false)
+        var existing = await payments.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Payment {row.PaymentId} existed on insert but not on read.");
 
         // A replay of a payment never picked up heals a crash between insert and enqueue: an extra message is harmless,
@@ -103,13 +97,14 @@ public sealed class PaymentIntakeService(
             return null;
         }
 
-        var row = await store.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
         return row is null || (!anyCaller && row.SubmittedBy != caller) ? null : PaymentView.From(row);
     }
 
-    private static PaymentEntity NewRow(string paymentId, PaymentRequest request, DateTimeOffset now) => new()
+    private static Payment NewPayment(string paymentId, string caller, PaymentRequest request, DateTimeOffset now) => new()
     {
-        PartitionKey = paymentId,
+        PaymentId = paymentId,
+        SubmittedBy = caller,
         MemberId = request.MemberId,
         Amount = request.Amount,
         Currency = request.Currency,

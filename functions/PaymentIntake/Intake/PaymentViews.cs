@@ -18,7 +18,7 @@ public sealed record PaymentReceipt(
     /// <summary>Where the payment's status can be read (relative URL).</summary>
     public string? StatusUrl { get; init; }
 
-    internal static PaymentReceipt From(PaymentEntity row) =>
+    internal static PaymentReceipt From(Payment row) =>
         new(row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId);
 }
 
@@ -45,7 +45,7 @@ public sealed record PaymentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BatchId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BatchLine)
 {
-    internal static PaymentView From(PaymentEntity row) => new(
+    internal static PaymentView From(Payment row) => new(
         row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
         row.VendorReference, row.LastError, row.DeclineCode,
         row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,

@@ -61,7 +61,7 @@ public sealed class OpsStatusService(
         var circuitState = circuit.GetAsync(cancellationToken);
         var finalCounts = counters.Last24HoursAsync(cancellationToken);
 
-        // The index holds the payments in flight (the state machine removes an entry when its payment is done), so
+        // The index holds the payments in flight (the repository removes an entry when its payment is settled), so
         // its size is the number to report; rows are read, oldest accepted first and up to the limit, for the split by
         // status, the oldest payment not posted, and to leave out the few entries whose payment finished meanwhile.
         var ids = (await due.ListAllAsync(now, cancellationToken).ConfigureAwait(false))
@@ -71,10 +71,10 @@ public sealed class OpsStatusService(
             .Select(e => e.PaymentId)
             .ToList();
         var read = ids.Take(options.Value.StatusRowReads).ToList();
-        var rows = new ConcurrentBag<PaymentEntity>();
+        var rows = new ConcurrentBag<Payment>();
         await Parallel.ForEachAsync(read, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            if (await payments.GetAsync(id, ct).ConfigureAwait(false) is { } row && !PaymentStatus.IsFinal(row.Status))
+            if (await payments.GetAsync(id, ct).ConfigureAwait(false) is { } row && PaymentStatus.IsInFlight(row.Status))
             {
                 rows.Add(row);
             }

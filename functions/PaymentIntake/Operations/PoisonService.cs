@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
-using PaymentIntake.Due;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 using PaymentIntake.Queue;
@@ -26,9 +25,8 @@ public sealed record ReplayResult(bool DryRun, IReadOnlyList<string> Replayed, I
 public sealed class PoisonService(
     PoisonStore poison,
     MessageFailures failures,
-    PaymentStateMachine payments,
+    PaymentRepository payments,
     PaymentQueue queue,
-    PaymentsDueIndex due,
     IOptions<PostingOptions> options,
     VendorGateway vendor,
     AuditLog audit,
@@ -186,17 +184,17 @@ public sealed class PoisonService(
         await OptimisticConcurrency.RetryAsync(3, async _ =>
         {
             var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-            if (row is null || PaymentStatus.IsFinal(row.Status))
+            if (row is null || !PaymentStatus.IsInFlight(row.Status))
             {
                 return true;
             }
 
-            row.LastError = $"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}";
-            return await payments.TryMoveAsync(row, PaymentStatus.Failed, cancellationToken).ConfigureAwait(false);
+            row.GiveUp($"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}");
+            return await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    private async Task ReopenAsync(PaymentEntity row, CancellationToken cancellationToken)
+    private async Task ReopenAsync(Payment row, CancellationToken cancellationToken)
     {
         // A failed payment goes back to accepted, with its replay counted and its give-up clock restarted.
         await OptimisticConcurrency.RetryAsync(3, async tryNumber =>
@@ -206,21 +204,16 @@ public sealed class PoisonService(
                 row = await payments.GetAsync(row.PaymentId, cancellationToken).ConfigureAwait(false) ?? row;
             }
 
-            if (!PaymentStateMachine.IsAllowed(row.Status, PaymentStatus.Accepted))
+            if (!PaymentTransitions.IsAllowed(row.Status, PaymentStatus.Accepted))
             {
                 return true; // it moved on meanwhile (e.g. a webhook posted it): nothing to reopen
             }
 
-            // Back in the due index before it is accepted again, so the reconciler, the waker and the in-flight counts see it.
+            // The repository puts it back in the due index before it is accepted again, so the reconciler, the waker
+            // and the in-flight counts see it.
             var now = time.GetUtcNow();
-            row.DueAt = now + options.Value.ReconcileAfter;
-            await due.AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
-            row.ReplayCount++;
-            row.ReplayedAt = now;
-            row.NextAttemptAt = null;
-            row.OwnFailures = 0;
-            row.VendorFailedAt = null;
-            return await payments.TryMoveAsync(row, PaymentStatus.Accepted, cancellationToken).ConfigureAwait(false);
+            row.Reopen(now + options.Value.ReconcileAfter, now);
+            return await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 

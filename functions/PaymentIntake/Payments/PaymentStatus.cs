@@ -4,7 +4,7 @@ namespace PaymentIntake.Payments;
 /// The states of a payment, as strings because they are the public contract (and stored on the row).
 /// <c>accepted</c> → <c>posting</c> → <c>posted</c> | <c>declined</c> | <c>action_required</c> | <c>failed</c>;
 /// a payment whose posting must wait for the vendor goes back to <c>accepted</c> with a <c>nextAttemptAt</c>.
-/// Which moves are allowed, and who makes them: <see cref="PaymentStateMachine"/>.
+/// Which moves are allowed: <see cref="PaymentTransitions"/>; who makes them: <see cref="Payment"/>'s methods.
 /// </summary>
 public static class PaymentStatus
 {
@@ -29,6 +29,13 @@ public static class PaymentStatus
     /// <summary>Every status.</summary>
     public static IReadOnlyList<string> All { get; } = [Accepted, Posting, Posted, Declined, ActionRequired, Failed];
 
-    /// <summary>True for the states that posting never leaves.</summary>
-    public static bool IsFinal(string status) => status is Posted or Declined or ActionRequired or Failed;
+    /// <summary>Posting goes on: <c>accepted</c> (waiting for an attempt) or <c>posting</c> (an attempt now).</summary>
+    public static bool IsInFlight(string status) => status is Accepted or PaymentStatus.Posting;
+
+    /// <summary>
+    /// Posting has ended with an answer: <c>posted</c>, <c>declined</c> or <c>failed</c> (only a webhook or a replay
+    /// moves such a payment again; <c>posted</c> never). <c>action_required</c> is neither in flight nor settled: it
+    /// waits for the member, and the vendor's answer after 3-D Secure settles it.
+    /// </summary>
+    public static bool IsSettled(string status) => status is Posted or Declined or Failed;
 }

@@ -15,13 +15,13 @@ namespace PaymentIntake.Posting;
 /// </summary>
 public sealed class ActionRequiredFollowUp(
     StripeVendor cards,
-    PaymentStateMachine payments,
+    PaymentRepository payments,
     IOptions<PostingOptions> options,
     TimeProvider time,
     ILogger<ActionRequiredFollowUp> logger)
 {
     /// <summary>Checks <paramref name="row"/> (in <c>action_required</c>) at the vendor and records a final answer.</summary>
-    public async Task CheckAsync(PaymentEntity row, CancellationToken cancellationToken)
+    public async Task CheckAsync(Payment row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         var outcome = await cards.ReadAsync(row, cancellationToken).ConfigureAwait(false);
@@ -40,8 +40,8 @@ public sealed class ActionRequiredFollowUp(
             return;
         }
 
-        OutcomeMoves.Record(row, outcome);
-        if (await payments.TryMoveAsync(row, status, cancellationToken).ConfigureAwait(false))
+        row.Settle(outcome);
+        if (await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ActionSettledByCheck(logger, row.PaymentId, status);
         }

@@ -12,7 +12,7 @@ namespace PaymentIntake.Posting;
 /// finally poison.
 /// </summary>
 public sealed class PaymentPoster(
-    PaymentStateMachine payments,
+    PaymentRepository payments,
     VendorGateway vendor,
     PaymentQueue queue,
     RecoverabilityPolicy policy,
@@ -53,7 +53,7 @@ public sealed class PaymentPoster(
             return;
         }
 
-        if (PaymentStatus.IsFinal(row.Status))
+        if (PaymentStatus.IsSettled(row.Status))
         {
             PostingLog.AlreadyDone(logger, paymentId, row.Status);
             return;
@@ -66,7 +66,7 @@ public sealed class PaymentPoster(
             return;
         }
 
-        row.Attempts++;
+        row.BeginAttempt();
         if (await vendor.AdmitAsync(cancellationToken).ConfigureAwait(false) is { } parked)
         {
             // Not a call to the vendor: one row write and one delayed message, no earlier than the circuit allows.
@@ -96,15 +96,15 @@ public sealed class PaymentPoster(
     }
 
     /// <summary>Stores what the vendor step learned (the intent's id, the create key's generation) before it goes on.</summary>
-    private async Task SaveAsync(PaymentEntity row, CancellationToken cancellationToken)
+    private async Task SaveAsync(Payment row, CancellationToken cancellationToken)
     {
-        if (!await payments.TryMoveAsync(row, PaymentStatus.Posting, cancellationToken).ConfigureAwait(false))
+        if (!await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"Payment {row.PaymentId} changed while it was being posted.");
         }
     }
 
-    private async Task ActAsync(PaymentEntity row, PostingOutcome outcome, CancellationToken cancellationToken)
+    private async Task ActAsync(Payment row, PostingOutcome outcome, CancellationToken cancellationToken)
     {
         var action = policy.Decide(outcome, row);
         if (action is RecoveryAction.GiveUp giving)
@@ -113,32 +113,27 @@ public sealed class PaymentPoster(
             action = policy.AfterAbandon(await vendor.AbandonAsync(row, cancellationToken).ConfigureAwait(false), row, giving);
         }
 
-        string status;
         switch (action)
         {
             case RecoveryAction.Record record:
-                OutcomeMoves.Record(row, record.Outcome);
-                status = record.Status;
+                row.Settle(record.Outcome);
                 break;
             case RecoveryAction.GiveUp giveUp:
-                row.LastError = giveUp.Reason;
+                row.GiveUp(giveUp.Reason);
                 await queue.SendToPoisonAsync(row.PaymentId, giveUp.PoisonReason, cancellationToken).ConfigureAwait(false);
                 PostingLog.GaveUp(logger, row.PaymentId, row.Attempts);
-                status = PaymentStatus.Failed;
                 break;
             case RecoveryAction.RetryLater later:
-                row.LastError = later.Reason;
-                row.NextAttemptAt = later.NextAttemptAt;
+                row.Park(later.NextAttemptAt, later.Reason);
                 // Enqueue before saving: a crash in between leaves an extra message (harmless), never a lost payment.
                 await queue.SendAsync(row.PaymentId, later.Delay, cancellationToken).ConfigureAwait(false);
                 PostingLog.RetryLater(logger, row.PaymentId, later.NextAttemptAt, later.Reason);
-                status = PaymentStatus.Accepted;
                 break;
             case var other:
                 throw new InvalidOperationException($"Unexpected recovery action {other.GetType().Name} for payment {row.PaymentId}.");
         }
 
-        if (!await payments.TryMoveAsync(row, status, cancellationToken).ConfigureAwait(false))
+        if (!await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
         {
             // Another writer (a duplicate message, a webhook) got there first; its state stands.
             PostingLog.ClaimedElsewhere(logger, row.PaymentId);
@@ -148,7 +143,7 @@ public sealed class PaymentPoster(
         PostingLog.Outcome(logger, row.PaymentId, row.Status, row.Attempts);
     }
 
-    private async Task RecordUnexpectedAsync(PaymentEntity row, Exception ex)
+    private async Task RecordUnexpectedAsync(Payment row, Exception ex)
     {
         // The host retries and finally poisons the message; the row tells operators why. Best effort: the original
         // exception matters more than a failure to record it.
@@ -157,10 +152,10 @@ public sealed class PaymentPoster(
             return; // it moved on already (the failure came after its last write)
         }
 
-        row.LastError = $"unexpected {ex.GetType().Name}: {ex.Message}";
+        row.ReleaseClaim($"unexpected {ex.GetType().Name}: {ex.Message}");
         try
         {
-            await payments.TryMoveAsync(row, PaymentStatus.Accepted, CancellationToken.None).ConfigureAwait(false);
+            await payments.TrySaveAsync(row, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Azure.RequestFailedException)
         {

@@ -36,14 +36,14 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
     public TimeSpan PostingLease => options.Value.PostingLease;
 
     /// <summary>Decides with the current time, the configured options and fresh jitter.</summary>
-    public RecoveryAction Decide(PostingOutcome outcome, PaymentEntity payment) =>
+    public RecoveryAction Decide(PostingOutcome outcome, Payment payment) =>
         Decide(outcome, payment, time.GetUtcNow(), options.Value, Random.Shared.NextDouble());
 
     /// <summary>
     /// Decides for <paramref name="payment"/> (its attempts so far, acceptance and replay times) after
     /// <paramref name="outcome"/>, at <paramref name="now"/>; <paramref name="random01"/> ∈ [0, 1) drives the jitter.
     /// </summary>
-    public static RecoveryAction Decide(PostingOutcome outcome, PaymentEntity payment, DateTimeOffset now, PostingOptions options, double random01)
+    public static RecoveryAction Decide(PostingOutcome outcome, Payment payment, DateTimeOffset now, PostingOptions options, double random01)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(payment);
@@ -65,7 +65,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
     }
 
     /// <summary>Decides, after a give-up asked the vendor to cancel (<see cref="VendorGateway.AbandonAsync"/>), with the current time.</summary>
-    public RecoveryAction AfterAbandon(PostingOutcome abandoned, PaymentEntity payment, RecoveryAction.GiveUp giveUp) =>
+    public RecoveryAction AfterAbandon(PostingOutcome abandoned, Payment payment, RecoveryAction.GiveUp giveUp) =>
         AfterAbandon(abandoned, payment, giveUp, time.GetUtcNow(), options.Value, Random.Shared.NextDouble());
 
     /// <summary>
@@ -73,7 +73,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
     /// the vendor unavailable for the cancel → try the cancel again later (backoff as usual, whatever the age);
     /// the vendor answered something final instead (it succeeded meanwhile) → record that.
     /// </summary>
-    public static RecoveryAction AfterAbandon(PostingOutcome abandoned, PaymentEntity payment, RecoveryAction.GiveUp giveUp, DateTimeOffset now, PostingOptions options, double random01)
+    public static RecoveryAction AfterAbandon(PostingOutcome abandoned, Payment payment, RecoveryAction.GiveUp giveUp, DateTimeOffset now, PostingOptions options, double random01)
     {
         ArgumentNullException.ThrowIfNull(abandoned);
         ArgumentNullException.ThrowIfNull(payment);
@@ -89,7 +89,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
     }
 
     /// <summary>The give-up clock starts at acceptance and again at each replay.</summary>
-    private static DateTimeOffset ClockStart(PaymentEntity payment) => payment.ReplayedAt ?? payment.AcceptedAt;
+    private static DateTimeOffset ClockStart(Payment payment) => payment.ReplayedAt ?? payment.AcceptedAt;
 
     private static RecoveryAction.RetryLater Later(DateTimeOffset now, TimeSpan delay, string reason) => new(delay, now + delay, reason);
 

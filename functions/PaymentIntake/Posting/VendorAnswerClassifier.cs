@@ -1,4 +1,5 @@
 using System.Net;
+using PaymentIntake.Payments;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Stripe;

@@ -72,7 +72,7 @@ public sealed class PaymentReconciler(
 
                 await due.AddAsync(paymentId, string.CompareOrdinal(PaymentsDueIndex.Bucket(nextCheck), upTo) <= 0 ? now + TimeSpan.FromSeconds(1) : nextCheck, row.AcceptedAt, cancellationToken).ConfigureAwait(false);
             }
-            else if (row is null || PaymentStatus.IsFinal(row.Status))
+            else if (row is null || PaymentStatus.IsSettled(row.Status))
             {
                 // No row: intake failed before answering 202, so the client was told nothing was accepted.
                 finished++;

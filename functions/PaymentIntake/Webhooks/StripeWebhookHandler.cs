@@ -27,9 +27,9 @@ public enum WebhookResult
 /// PaymentIntent is read as the poster reads it (<see cref="VendorAnswerClassifier.ForIntent"/>, then
 /// <see cref="OutcomeMoves"/>): succeeded → <c>posted</c>, a decline → <c>declined</c> — but a retryable decline
 /// (<c>processing_error</c>, …) is no move, the poster tries again —, canceled → <c>failed</c>. A move applies where the
-/// state machine allows it; the row's ETag guards against racing the poster, and a lost race is read again.
+/// transition table allows it (<see cref="PaymentTransitions"/>); the row's ETag guards against racing the poster, and a lost race is read again.
 /// </summary>
-public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+public sealed class StripeWebhookHandler(PaymentRepository payments, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
 {
     /// <summary>Largest clock difference accepted between the signature's timestamp and now.</summary>
     public const long ToleranceSeconds = 300;
@@ -65,15 +65,14 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
         {
             var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
             if (row is null || OutcomeOf(stripeEvent.Type, intent) is not { } outcome || OutcomeMoves.StatusFor(outcome) is not { } to
-                || !PaymentStateMachine.IsAllowed(row.Status, to) || !IsAbout(row, intent, to, stripeEvent.Livemode, options.Value.ApiKey))
+                || !PaymentTransitions.IsAllowed(row.Status, to) || !IsAbout(row, intent, to, stripeEvent.Livemode, options.Value.ApiKey))
             {
                 result = WebhookResult.Ignored;
                 return true;
             }
 
-            row.VendorReference = intent.Id;
-            OutcomeMoves.Record(row, outcome);
-            if (!await payments.TryMoveAsync(row, to, cancellationToken).ConfigureAwait(false))
+            row.Settle(outcome, vendorReference: intent.Id);
+            if (!await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -93,7 +92,7 @@ public sealed class StripeWebhookHandler(PaymentStateMachine payments, IOptions<
     /// the payment's <c>vendorReference</c> — or, before the payment has one, carry the payment's amount and currency
     /// (a cancel never applies then: it may be an orphan intent a failed create left behind, not the one that posts).
     /// </summary>
-    internal static bool IsAbout(PaymentEntity row, PaymentIntent intent, string to, bool livemode, string apiKey)
+    internal static bool IsAbout(Payment row, PaymentIntent intent, string to, bool livemode, string apiKey)
     {
         var liveKey = apiKey.StartsWith("sk_live_", StringComparison.Ordinal) || apiKey.StartsWith("rk_live_", StringComparison.Ordinal);
         if (livemode != liveKey)

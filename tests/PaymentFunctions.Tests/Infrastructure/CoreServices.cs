@@ -41,6 +41,10 @@ public sealed class CoreServices : IAsyncDisposable
         ["Stripe:MaxRetries"] = "0",
         ["PaymentIntake:NamePrefix"] = prefix,
         ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
+        // Azurite on a shared 2-core runner can stall for seconds under load (a drain, hundreds of payments at once):
+        // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
+        ["PaymentIntake:StorageTimeout"] = "00:00:30",
+        ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
         ["Posting:RateShareRefresh"] = "00:00:00.200",
         ["Posting:PostingLease"] = "00:00:05",
     };

@@ -130,6 +130,10 @@ public sealed class TestSystem : IAsyncDisposable
             ["Stripe:RequestTimeout"] = "00:00:02",
             ["PaymentIntake:NamePrefix"] = real ? null : prefix,
             ["PaymentIntake:IdSecret"] = "test-payment-id-secret-of-at-least-32-characters",
+            // Azurite on a shared 2-core runner can stall for seconds under load (a drain, hundreds of payments at once):
+            // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
+            ["PaymentIntake:StorageTimeout"] = "00:00:30",
+            ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
             ["Posting:RateShareRefresh"] = "00:00:00.200",
             ["Posting:PostingLease"] = "00:00:05",
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",
@@ -286,7 +290,7 @@ public sealed class TestSystem : IAsyncDisposable
     /// Writes a payment row and its due-index entry as intake would, but sends no message: the state a crash after
     /// the insert leaves behind.
     /// </summary>
-    public async Task<PaymentEntity> InsertRowAsync(
+    public async Task<Payment> InsertRowAsync(
         string idempotencyKey,
         string status = PaymentStatus.Accepted,
         TimeSpan? updatedAgo = null,
@@ -303,8 +307,9 @@ public sealed class TestSystem : IAsyncDisposable
         row.NextAttemptAt = nextAttemptIn is { } next ? now + next : null;
         row.DueAt = dueAgo is { } ago ? now - ago : updated + TimeSpan.FromSeconds(2);
         await Service<PaymentsDueIndex>().AddAsync(row.PaymentId, row.DueAt.Value, row.AcceptedAt, CancellationToken.None);
-        Assert.True(await Service<PaymentStore>().TryInsertAsync(row, CancellationToken.None));
-        return row;
+        var payment = row.ToPayment();
+        Assert.True(await Service<PaymentStore>().TryInsertAsync(payment, CancellationToken.None));
+        return payment;
     }
 
     /// <summary>Sends a message body as the host would receive it (base64), whatever it holds.</summary>

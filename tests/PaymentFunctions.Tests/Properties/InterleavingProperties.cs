@@ -242,7 +242,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
             }
 
             var row = await instance.Get<PaymentStore>().GetAsync(paymentId, CancellationToken.None);
-            if (row is not null && PaymentStatus.IsFinal(row.Status) && row.Status == last && received.Length == 0)
+            if (row is not null && !PaymentStatus.IsInFlight(row.Status) && row.Status == last && received.Length == 0)
             {
                 break;
             }
@@ -257,7 +257,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
         var story = $"steps [{string.Join(", ", steps.Select(s => s.ToString()))}]; status {final?.Status ?? "no row"}, charges {charges}, vendorReference {final?.VendorReference}, lastError {final?.LastError}; drain errors: {string.Join(" | ", errors)}";
         Assert.True(final is not null, story);
         Assert.True(charges <= 1, "charged more than once: " + story);
-        Assert.True(PaymentStatus.IsFinal(final!.Status), "not final: " + story);
+        Assert.True(!PaymentStatus.IsInFlight(final!.Status), "not final: " + story);
         Assert.True((charges == 1) == (final.Status == PaymentStatus.Posted), "posted and charged disagree: " + story);
         Assert.True(final.Status != PaymentStatus.Posted || charged.SequenceEqual([final.VendorReference]), "posted with another intent than the charged one: " + story);
         Assert.True(errors.Count == 0, "posting failed with nothing injected: " + story);

@@ -23,14 +23,16 @@ public sealed class InFlightStatusTests(AzuriteFixture azurite)
     {
         await using var core = await CoreServices.StartAsync(azurite);
         var due = core.Get<PaymentsDueIndex>();
-        var (row, created) = await core.Get<PaymentIntakeService>().RecordAsync(Rows.Card(), CancellationToken.None);
+        var (row, created) = await core.Get<PaymentIntakeService>().RecordAsync(Rows.Card().ToPayment(), CancellationToken.None);
         Assert.True(created);
         Assert.Contains(await due.ListAllAsync(DateTimeOffset.UtcNow, CancellationToken.None), e => e.PaymentId == row.PaymentId && e.AcceptedAt == row.AcceptedAt);
 
-        var machine = core.Get<PaymentStateMachine>();
-        Assert.True(await machine.TryMoveAsync(row, PaymentStatus.Posting, CancellationToken.None));
+        var payments = core.Get<PaymentRepository>();
+        row.MoveTo(PaymentStatus.Posting);
+        Assert.True(await payments.TrySaveAsync(row, CancellationToken.None));
         Assert.Single(await due.ListAllAsync(DateTimeOffset.UtcNow, CancellationToken.None)); // in flight: still there
-        Assert.True(await machine.TryMoveAsync(row, final, CancellationToken.None));
+        row.MoveTo(final);
+        Assert.True(await payments.TrySaveAsync(row, CancellationToken.None));
 
         var entries = await due.ListAllAsync(DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal(staysInIndex, entries.Any(e => e.PaymentId == row.PaymentId));
@@ -45,7 +47,7 @@ public sealed class InFlightStatusTests(AzuriteFixture azurite)
         var oldest = Rows.Card(acceptedAt: now.AddMinutes(-30));
         foreach (var row in new[] { Rows.Card(acceptedAt: now.AddMinutes(-1)), oldest, Rows.Card(acceptedAt: now.AddMinutes(-10)) })
         {
-            Assert.True((await intake.RecordAsync(row, CancellationToken.None)).Created);
+            Assert.True((await intake.RecordAsync(row.ToPayment(), CancellationToken.None)).Created);
         }
 
         var status = await core.Get<OpsStatusService>().GetAsync(CancellationToken.None);
@@ -61,10 +63,13 @@ public sealed class InFlightStatusTests(AzuriteFixture azurite)
     {
         await using var core = await CoreServices.StartAsync(azurite);
         var intake = core.Get<PaymentIntakeService>();
-        var waiting = (await intake.RecordAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddMinutes(-2)), CancellationToken.None)).Row;
-        var done = (await intake.RecordAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddMinutes(-5)), CancellationToken.None)).Row;
-        done.DueAt = null; // as on a row written before DueAt was recorded: its entry stays until the reconciler's visit
-        Assert.True(await core.Get<PaymentStateMachine>().TryMoveAsync(done, PaymentStatus.Declined, CancellationToken.None));
+        var waiting = (await intake.RecordAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddMinutes(-2)).ToPayment(), CancellationToken.None)).Row;
+        var done = (await intake.RecordAsync(Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddMinutes(-5)).ToPayment(), CancellationToken.None)).Row;
+        var legacy = done.ToRow();
+        legacy.DueAt = null; // as on a row written before DueAt was recorded: its entry stays until the reconciler's visit
+        done = legacy.ToPayment();
+        done.MoveTo(PaymentStatus.Declined);
+        Assert.True(await core.Get<PaymentRepository>().TrySaveAsync(done, CancellationToken.None));
         Assert.Equal(2, (await core.Get<PaymentsDueIndex>().ListAllAsync(DateTimeOffset.UtcNow, CancellationToken.None)).Count);
 
         var status = await core.Get<OpsStatusService>().GetAsync(CancellationToken.None);

@@ -1,4 +1,5 @@
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 
 namespace PaymentFunctions.Tests.Services;
@@ -7,8 +8,8 @@ namespace PaymentFunctions.Tests.Services;
 [Collection(EndToEnd.Name)]
 public sealed class InvoicePayerTests(AzuriteFixture azurite)
 {
-    private static Task<PostingOutcome> PostAsync(CoreServices core, PaymentIntake.Payments.PaymentEntity check) =>
-        core.Get<InvoicePayer>().PostAsync(check, () => Task.CompletedTask, CancellationToken.None);
+    private static Task<PostingOutcome> PostAsync(CoreServices core, PaymentIntake.Payments.PaymentRow check) =>
+        core.Get<InvoicePayer>().PostAsync(check.ToPayment(), () => Task.CompletedTask, CancellationToken.None);
 
     [Fact]
     public async Task PostAsync_CheckInAnotherCurrency_FailsAndLeavesTheInvoiceOpen()

@@ -60,8 +60,9 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
                 // Another writer changes the row while the create is on its way.
                 var store = core!.Get<PaymentStore>();
                 var current = (await store.GetAsync(paymentId!, CancellationToken.None))!;
-                current.Description = "changed meanwhile";
-                Assert.True(await store.TryReplaceAsync(current, CancellationToken.None));
+                var changed = current.ToRow();
+                changed.Description = "changed meanwhile";
+                Assert.True(await store.TryReplaceAsync(changed.ToPayment(), CancellationToken.None));
             }
         });
         var row = await core.InsertAsync(Rows.Card());
@@ -127,7 +128,7 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
         Assert.Equal(new PaymentMessage(row.PaymentId) { Reason = PoisonReasons.VendorUnavailable }, PaymentMessage.Parse(poisoned.MessageText));
     }
 
-    private static async Task<PaymentEntity> WithIntentAsync(CoreServices core, DateTimeOffset acceptedAt)
+    private static async Task<Payment> WithIntentAsync(CoreServices core, DateTimeOffset acceptedAt)
     {
         var row = Rows.Card(acceptedAt: acceptedAt);
         var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", httpClient: new Stripe.SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));

@@ -11,7 +11,7 @@ namespace PaymentFunctions.Tests.Services;
 [Collection(EndToEnd.Name)]
 public sealed class PaymentReconcilerTests(AzuriteFixture azurite)
 {
-    private static async Task<PaymentEntity> StuckAsync(CoreServices core, DateTimeOffset now, DateTimeOffset due)
+    private static async Task<Payment> StuckAsync(CoreServices core, DateTimeOffset now, DateTimeOffset due)
     {
         var row = await core.InsertAsync(Rows.Card(acceptedAt: now.AddMinutes(-30)));
         await core.Get<PaymentsDueIndex>().AddAsync(row.PaymentId, due, row.AcceptedAt, CancellationToken.None);
@@ -76,7 +76,7 @@ public sealed class PaymentReconcilerTests(AzuriteFixture azurite)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var core = await CoreServices.StartAsync(azurite, time: time);
         var now = time.GetUtcNow();
-        var rows = new List<PaymentEntity>();
+        var rows = new List<Payment>();
         for (var i = 0; i < 5; i++)
         {
             rows.Add(await StuckAsync(core, now, now.AddSeconds(-1)));

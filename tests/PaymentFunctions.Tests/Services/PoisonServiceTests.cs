@@ -126,7 +126,8 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
         var record = await poison.RecordAsync(Rows.Message(row.PaymentId), CancellationToken.None);
         var failed = await core.ReadAsync(row.PaymentId);
-        Assert.True(await core.Get<PaymentStateMachine>().TryMoveAsync(failed, PaymentStatus.Accepted, CancellationToken.None)); // replayed meanwhile
+        failed.MoveTo(PaymentStatus.Accepted); // replayed meanwhile
+        Assert.True(await core.Get<PaymentRepository>().TrySaveAsync(failed, CancellationToken.None));
 
         var result = await poison.ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);
 

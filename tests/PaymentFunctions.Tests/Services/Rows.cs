@@ -5,13 +5,13 @@ using PaymentIntake.Queue;
 
 namespace PaymentFunctions.Tests.Services;
 
-/// <summary>Payment rows and messages as intake and batches would write them, for service tests.</summary>
+/// <summary>Payment rows (in any state, as storage holds them) and messages as intake and batches would write them, for service tests.</summary>
 internal static class Rows
 {
-    public static PaymentEntity Card(DateTimeOffset? acceptedAt = null, string status = PaymentStatus.Accepted, DateTimeOffset? replayedAt = null)
+    public static PaymentRow Card(DateTimeOffset? acceptedAt = null, string status = PaymentStatus.Accepted, DateTimeOffset? replayedAt = null)
     {
         var at = acceptedAt ?? DateTimeOffset.UtcNow;
-        return new PaymentEntity
+        return new PaymentRow
         {
             PartitionKey = PaymentId.Derive("test", Guid.NewGuid().ToString()),
             MemberId = "M-1001",
@@ -26,7 +26,7 @@ internal static class Rows
         };
     }
 
-    public static PaymentEntity Check(string? invoiceId, long amount = 45600, string currency = "usd") => new()
+    public static PaymentRow Check(string? invoiceId, long amount = 45600, string currency = "usd") => new()
     {
         PartitionKey = PaymentId.Derive("test", "check:M-1001:" + Guid.NewGuid().ToString("N")[..8]),
         Kind = PaymentKinds.Check,
@@ -41,14 +41,44 @@ internal static class Rows
         UpdatedAt = DateTimeOffset.UtcNow,
     };
 
-    public static async Task<PaymentEntity> InsertAsync(this CoreServices core, PaymentEntity row)
+    public static async Task<Payment> InsertAsync(this CoreServices core, PaymentRow row)
     {
-        Assert.True(await core.Get<PaymentStore>().TryInsertAsync(row, CancellationToken.None));
-        return row;
+        var payment = row.ToPayment();
+        Assert.True(await core.Get<PaymentStore>().TryInsertAsync(payment, CancellationToken.None));
+        return payment;
     }
 
-    public static async Task<PaymentEntity> ReadAsync(this CoreServices core, string paymentId) =>
+    public static async Task<Payment> ReadAsync(this CoreServices core, string paymentId) =>
         await core.Get<PaymentStore>().GetAsync(paymentId, CancellationToken.None) ?? throw new InvalidOperationException($"No row {paymentId}.");
+
+    /// <summary>Moves a payment to <paramref name="to"/> by the method that makes that move.</summary>
+    public static void MoveTo(this Payment payment, string to)
+    {
+        switch (to)
+        {
+            case PaymentStatus.Accepted when payment.Status == PaymentStatus.Failed:
+                payment.Reopen(DateTimeOffset.UtcNow.AddMinutes(5), DateTimeOffset.UtcNow);
+                break;
+            case PaymentStatus.Accepted:
+                payment.Park(DateTimeOffset.UtcNow.AddMinutes(1), "waiting for the vendor");
+                break;
+            case PaymentStatus.Posting:
+                payment.Claim();
+                break;
+            case PaymentStatus.Posted:
+                payment.Settle(new PostingOutcome.Posted("pi_test"));
+                break;
+            case PaymentStatus.Declined:
+                payment.Settle(new PostingOutcome.Declined("pi_test", "card_declined", "Declined."));
+                break;
+            case PaymentStatus.ActionRequired:
+                payment.Settle(new PostingOutcome.ActionRequired("pi_test", null));
+                break;
+            default:
+                payment.GiveUp("given up");
+                break;
+        }
+    }
 
     /// <summary>Messages in a queue of the test (visible or not), as the queue reports them.</summary>
     public static async Task<int> QueueDepthAsync(this CoreServices core, string queue)

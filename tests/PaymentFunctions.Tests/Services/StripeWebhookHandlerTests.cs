@@ -26,7 +26,8 @@ public sealed class StripeWebhookHandlerTests(AzuriteFixture azurite)
                 ["object"] = "payment_intent",
                 ["amount"] = 45600,
                 ["currency"] = "usd",
-                ["status"] = "requires_payment_method",
+                // The intent as it was when the event happened, as Stripe sends it.
+                ["status"] = type switch { "payment_intent.succeeded" => "succeeded", "payment_intent.canceled" => "canceled", _ => "requires_payment_method" },
                 ["metadata"] = new JsonObject { ["payment_id"] = paymentId },
                 ["last_payment_error"] = type == "payment_intent.payment_failed"
                     ? new JsonObject { ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = "insufficient_funds", ["message"] = "Your card has insufficient funds." }

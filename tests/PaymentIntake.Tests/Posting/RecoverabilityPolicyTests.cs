@@ -9,13 +9,14 @@ public sealed class RecoverabilityPolicyTests
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
     private static readonly PostingOptions Options = new();
 
-    private static PaymentEntity Payment(TimeSpan acceptedAgo, TimeSpan? replayedAgo = null, int attempts = 1) => new()
+    private static Payments.Payment Payment(TimeSpan acceptedAgo, TimeSpan? replayedAgo = null, int attempts = 1, int ownFailures = 0) => new PaymentRow
     {
         PartitionKey = PaymentId.Derive("test", "k"),
         AcceptedAt = Now - acceptedAgo,
         ReplayedAt = replayedAgo is { } ago ? Now - ago : null,
         Attempts = attempts,
-    };
+        OwnFailures = ownFailures,
+    }.ToPayment();
 
     public static TheoryData<PostingOutcome, string> FinalAnswers() => new()
     {
@@ -78,8 +79,7 @@ public sealed class RecoverabilityPolicyTests
     [InlineData(5, true)]
     public void Decide_RetryLaterAtTheOwnFailureLimit_GivesUpAsVendorFailsPayment(int ownFailures, bool givesUp)
     {
-        var payment = Payment(TimeSpan.FromMinutes(5));
-        payment.OwnFailures = ownFailures;
+        var payment = Payment(TimeSpan.FromMinutes(5), ownFailures: ownFailures);
 
         var action = RecoverabilityPolicy.Decide(new PostingOutcome.RetryLater("Vendor answered 500"), payment, Now, Options, 0.5);
 
@@ -98,8 +98,7 @@ public sealed class RecoverabilityPolicyTests
     [Fact]
     public void Decide_ParkedWithOwnFailures_WaitsForTheCircuit()
     {
-        var payment = Payment(TimeSpan.FromMinutes(5));
-        payment.OwnFailures = 9;
+        var payment = Payment(TimeSpan.FromMinutes(5), ownFailures: 9);
 
         Assert.IsType<RecoveryAction.RetryLater>(RecoverabilityPolicy.Decide(new PostingOutcome.Parked("open", Now), payment, Now, Options, 0.5));
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

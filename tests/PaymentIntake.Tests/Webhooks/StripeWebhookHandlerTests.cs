@@ -52,5 +52,5 @@ public sealed class StripeWebhookHandlerTests
     [InlineData(PaymentStatus.Declined, "payment_intent.payment_failed", "requires_payment_method")]
     [InlineData(PaymentStatus.Failed, "payment_intent.canceled", "canceled")]
     public void OutcomeOf_EventForAPaymentAlreadyThere_IsNotApplied(string status, string type, string intentStatus) =>
-        Assert.False(PaymentStateMachine.IsAllowed(status, StatusOf(type, Intent(intentStatus, "generic_decline"))!));
+        Assert.False(PaymentTransitions.IsAllowed(status, StatusOf(type, Intent(intentStatus, "generic_decline"))!));
 }

@@ -7,7 +7,7 @@ namespace PaymentIntake.Tests.Webhooks;
 /// <summary>An event applies only to the payment it is about: same mode as our key, same intent (or amount and currency before there is one).</summary>
 public sealed class WebhookMatchTests
 {
-    private static PaymentEntity Row(string? vendorReference) => new() { PartitionKey = "pay_1", Amount = 4200, Currency = "usd", VendorReference = vendorReference };
+    private static Payment Row(string? vendorReference) => new PaymentRow { PartitionKey = "pay_1", Amount = 4200, Currency = "usd", VendorReference = vendorReference }.ToPayment();
 
     private static PaymentIntent Intent(string id = "pi_1", long amount = 4200, string currency = "usd") => new() { Id = id, Amount = amount, Currency = currency };
 

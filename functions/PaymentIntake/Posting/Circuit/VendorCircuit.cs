@@ -1,3 +1,5 @@
+using PaymentIntake.Payments;
+
 namespace PaymentIntake.Posting;
 
 /// <summary>

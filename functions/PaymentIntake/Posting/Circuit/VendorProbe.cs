@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PaymentIntake.Payments;
 using Stripe;
 
 namespace PaymentIntake.Posting;

@@ -18,14 +18,14 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     private readonly PaymentMethodService _methods = new(stripe);
 
     /// <summary>Takes the check as far as the vendor allows and classifies where it ended.</summary>
-    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> PostAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         ArgumentNullException.ThrowIfNull(save);
         return await pipeline.AttemptAsync(ct => StepAsync(payment, save, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Payment {payment.PaymentId} has no invoice id to settle.");
         var invoice = await pipeline.CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
 
         if (payment.VendorReference is null)
         {
-            payment.VendorReference = invoice.Id;
+            payment.NameVendorObject(invoice.Id);
             await save().ConfigureAwait(false);
         }
 
@@ -77,11 +77,11 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     /// Both steps are safe to repeat (the invoice is read first and its metadata names our payment), so each attempt
     /// has its own key: a 500 Stripe saved under one attempt's key does not answer the next.
     /// </summary>
-    private static RequestOptions Key(PaymentEntity payment, string step) =>
+    private static RequestOptions Key(Payment payment, string step) =>
         new() { IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"{payment.PaymentId}-{step}-{payment.Attempts}") };
 
     /// <summary>Why the check must not be recorded against this invoice, or null.</summary>
-    internal static string? Refusal(Invoice invoice, PaymentEntity payment) => invoice.Status switch
+    internal static string? Refusal(Invoice invoice, Payment payment) => invoice.Status switch
     {
         "paid" => $"invoice {invoice.Id} is already paid; {NotTaken(payment)}",
         "void" => $"invoice {invoice.Id} is void; {NotTaken(payment)}",
@@ -94,6 +94,6 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     };
 
     /// <summary>What became of a payment that did not settle its invoice, in plain words.</summary>
-    internal static string NotTaken(PaymentEntity payment) =>
+    internal static string NotTaken(Payment payment) =>
         payment.Kind == PaymentKinds.Check ? "the check was not recorded: return it to the member" : "no card was charged";
 }

@@ -24,7 +24,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     /// Takes the payment as far as the vendor allows and classifies where it ended. The vendor sets the intent's id
     /// and the create key's generation on <paramref name="payment"/> and awaits <paramref name="save"/> to store them.
     /// </summary>
-    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> PostAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         ArgumentNullException.ThrowIfNull(save);
@@ -36,7 +36,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     /// <see cref="PostingOutcome.Failed"/> when it is canceled (or none was ever named); another outcome when Stripe
     /// says otherwise (it succeeded meanwhile: posted; unavailable: retry the cancel later).
     /// </summary>
-    public async Task<PostingOutcome> AbandonAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> AbandonAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         if (payment.VendorReference is not { } reference)
@@ -66,7 +66,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     /// Reads the payment's intent at Stripe and classifies it, changing nothing; <see cref="PostingOutcome.Failed"/>
     /// when the payment names no PaymentIntent.
     /// </summary>
-    public async Task<PostingOutcome> ReadAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> ReadAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         if (payment.VendorReference is not { } reference || !reference.StartsWith("pi_", StringComparison.Ordinal))
@@ -81,7 +81,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     }
 
     /// <summary>The status of the payment's intent at Stripe; null when it names none or Stripe cannot be asked now.</summary>
-    public async Task<string?> IntentStatusAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    public async Task<string?> IntentStatusAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         if (payment.VendorReference is not { } reference || !reference.StartsWith("pi_", StringComparison.Ordinal))
@@ -100,7 +100,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     }
 
     /// <summary>One step: learn where the intent stands (read it, find it, or create it), then confirm it if it needs that.</summary>
-    private async ValueTask<PostingOutcome> StepAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         var intent = payment.VendorReference is { } reference
             ? await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
@@ -123,7 +123,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             : outcome;
     }
 
-    private async Task<PaymentIntent> FindOrCreateAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    private async Task<PaymentIntent> FindOrCreateAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         // A create answered 500 may or may not have made an intent: look for one before creating under a new key.
         var intent = payment.CreateKeyGeneration > 0 ? await FindEarlierAsync(payment, cancellationToken).ConfigureAwait(false) : null;
@@ -137,19 +137,19 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             {
                 // Stripe saved this 500 under the key and would replay it for a day: the next try uses the next key.
                 // Other failures (timeouts, lost answers, 429, 409) keep the key: repeating it returns what Stripe did.
-                payment.CreateKeyGeneration++;
+                payment.UseNextCreateKey();
                 await save().ConfigureAwait(false);
                 throw;
             }
         }
 
-        payment.VendorReference = intent.Id;
+        payment.NameVendorObject(intent.Id);
         await save().ConfigureAwait(false);
         return intent;
     }
 
     /// <summary>The intent an earlier create made for the payment, found by its metadata; the best one if several.</summary>
-    private async Task<PaymentIntent?> FindEarlierAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    private async Task<PaymentIntent?> FindEarlierAsync(Payment payment, CancellationToken cancellationToken)
     {
         var search = new PaymentIntentSearchOptions { Query = $"metadata['payment_id']:'{payment.PaymentId}'" };
         var found = await pipeline.CallAsync(ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
@@ -159,13 +159,13 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             .FirstOrDefault();
     }
 
-    private static RequestOptions CreateKey(PaymentEntity payment) =>
+    private static RequestOptions CreateKey(Payment payment) =>
         payment.CreateKeyGeneration == 0 ? Key(payment, "create") : Key(payment, "create", payment.CreateKeyGeneration);
 
-    private static RequestOptions Key(PaymentEntity payment, string step, int? number = null) =>
+    private static RequestOptions Key(Payment payment, string step, int? number = null) =>
         new() { IdempotencyKey = number is { } n ? string.Create(CultureInfo.InvariantCulture, $"{payment.PaymentId}-{step}-{n}") : $"{payment.PaymentId}-{step}" };
 
-    private static PaymentIntentCreateOptions CreateOptions(PaymentEntity payment)
+    private static PaymentIntentCreateOptions CreateOptions(Payment payment)
     {
         var metadata = new Dictionary<string, string>
         {

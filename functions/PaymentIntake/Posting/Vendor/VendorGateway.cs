@@ -19,7 +19,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     /// whenever the vendor named its object (or moved to a new create key) and that must be stored on the row first.
     /// An exception is a bug or bad data, not a vendor answer.
     /// </summary>
-    public async Task<PostingOutcome> PostAsync(PaymentEntity payment, Func<Task> save, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> PostAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         PostingOutcome outcome;
@@ -50,17 +50,12 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
         if (outcome is PostingOutcome.RetryLater { VendorUnavailable: true })
         {
             // A payment the vendor keeps failing while it answers others is the payment's problem, not an outage.
-            if (await circuit.RecordUnavailableAsync(payment.PaymentId, payment.VendorFailedAt, suspect: payment.OwnFailures > 0, cancellationToken).ConfigureAwait(false))
-            {
-                payment.OwnFailures++;
-            }
-
-            payment.VendorFailedAt = time.GetUtcNow();
+            var own = await circuit.RecordUnavailableAsync(payment.PaymentId, payment.VendorFailedAt, suspect: payment.OwnFailures > 0, cancellationToken).ConfigureAwait(false);
+            payment.RecordVendorFailure(time.GetUtcNow(), ownFailure: own);
         }
         else
         {
-            payment.VendorFailedAt = null;
-            payment.OwnFailures = 0;
+            payment.RecordVendorAnswered();
             await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -71,7 +66,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     /// Before giving up: makes sure nothing can charge the payment later (a card payment's intent is canceled; a check
     /// was never recorded). <see cref="PostingOutcome.Failed"/> when that holds; otherwise what the vendor said instead.
     /// </summary>
-    public Task<PostingOutcome> AbandonAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    public Task<PostingOutcome> AbandonAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         return payment.InvoiceId is not null
@@ -84,7 +79,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     /// payment, or its PaymentIntent succeeded or was canceled (a canceled intent can never be confirmed again; the
     /// member pays anew), or Stripe cannot be asked now.
     /// </summary>
-    public async Task<string?> ReplayRefusalAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    public async Task<string?> ReplayRefusalAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         if (payment.InvoiceId is { } invoiceId && await claims.HolderAsync(invoiceId, cancellationToken).ConfigureAwait(false) is { } holder && holder != payment.PaymentId)
@@ -101,7 +96,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
         };
     }
 
-    private async Task<PostingOutcome> AbandonInvoiceAsync(PaymentEntity payment, CancellationToken cancellationToken)
+    private async Task<PostingOutcome> AbandonInvoiceAsync(Payment payment, CancellationToken cancellationToken)
     {
         // An invoice is paid in one call or not at all: nothing is left to cancel; the claim goes back.
         await claims.ReleaseAsync(payment.InvoiceId!, payment.PaymentId, cancellationToken).ConfigureAwait(false);

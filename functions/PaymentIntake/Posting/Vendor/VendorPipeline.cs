@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using PaymentIntake.Configuration;
+using PaymentIntake.Payments;
+using Polly.Retry;
+using Polly;
 
 namespace PaymentIntake.Posting;
 

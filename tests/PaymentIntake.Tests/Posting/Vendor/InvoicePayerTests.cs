@@ -9,8 +9,8 @@ public sealed class InvoicePayerTests
     private static Invoice Invoice(string status = "open", long amountDue = 45600, string currency = "usd") =>
         new() { Id = "in_1", Status = status, AmountDue = amountDue, Currency = currency };
 
-    private static PaymentEntity Check(long amount = 45600, string currency = "usd") =>
-        new() { PartitionKey = PaymentId.Derive("test", "check:M-1:1"), Kind = PaymentKinds.Check, Amount = amount, Currency = currency, InvoiceId = "in_1" };
+    private static Payment Check(long amount = 45600, string currency = "usd") =>
+        new() { PaymentId = PaymentId.Derive("test", "check:M-1:1"), Kind = PaymentKinds.Check, Amount = amount, Currency = currency, InvoiceId = "in_1" };
 
     [Fact]
     public void Refusal_OpenInvoiceWithTheExactAmount_None() =>

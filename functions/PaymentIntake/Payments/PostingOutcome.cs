@@ -1,8 +1,8 @@
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Payments;
 
 /// <summary>
 /// Where a posting attempt ended, as the vendor (or the circuit in front of it) answered; chosen by
-/// <see cref="VendorAnswerClassifier"/>. What to do next is <see cref="RecoverabilityPolicy"/>'s decision.
+/// <see cref="Posting.VendorAnswerClassifier"/>. What to do next is <see cref="Posting.RecoverabilityPolicy"/>'s decision; how an answer moves the payment, <see cref="OutcomeMoves"/>.
 /// </summary>
 public abstract record PostingOutcome
 {

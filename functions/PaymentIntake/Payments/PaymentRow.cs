@@ -4,10 +4,11 @@ using Azure.Data.Tables;
 namespace PaymentIntake.Payments;
 
 /// <summary>
-/// A payment's row in table <c>payments</c>: the source of truth (queue messages carry only the id).
-/// PartitionKey is the payment id, so every read and write is a point operation.
+/// A payment's row in table <c>payments</c>, as stored: the source of truth (queue messages carry only the id).
+/// PartitionKey is the payment id, so every read and write is a point operation. Storage only — the domain object is
+/// <see cref="Payment"/>, which <see cref="PaymentStore"/> maps to and from this row; nothing else writes rows.
 /// </summary>
-public sealed class PaymentEntity : ITableEntity
+public sealed class PaymentRow : ITableEntity
 {
     /// <summary>The fixed RowKey of a payment row.</summary>
     public const string PaymentRowKey = "payment";
@@ -69,7 +70,7 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>SHA-256 of the normalised request, to tell a replay from a reuse of the key with another body.</summary>
     public string RequestHash { get; set; } = "";
 
-    /// <summary>One of <see cref="PaymentStatus"/>; changed only by <see cref="PaymentStateMachine"/> (public for the table SDK).</summary>
+    /// <summary>One of <see cref="PaymentStatus"/> (public for the table SDK; a <see cref="Payment"/> moves only through its methods).</summary>
     public string Status { get; set; } = PaymentStatus.Accepted;
 
     /// <summary>When intake accepted it: the member's proof of paying on time.</summary>
@@ -122,10 +123,10 @@ public sealed class PaymentEntity : ITableEntity
     /// <summary>Last change of the row.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>
-    /// The due time of the due-index entry written with this row (at intake, and again at a replay); the state machine
-    /// removes that entry when the payment reaches <c>posted</c>, <c>declined</c> or <c>failed</c>. Null on rows written before it was recorded.
-    /// </summary>
+    /// <summary>The payment this row stores.</summary>
+    public Payment ToPayment() => Payment.FromRow(this);
+
+    /// <summary>The due time of the payment's entry in the due index (<see cref="Payment.DueAt"/>).</summary>
     public DateTimeOffset? DueAt { get; set; }
 }
 

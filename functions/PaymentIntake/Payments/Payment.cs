@@ -1,0 +1,339 @@
+using Azure;
+
+namespace PaymentIntake.Payments;
+
+/// <summary>
+/// A payment and the one guard of its life. What was submitted (member, amount, method, invoice, check details) is
+/// fixed at creation; the status and everything that moves with it change only through the methods below, each a
+/// move of <see cref="PaymentTransitions"/> with its cause — the compiler, not a convention, keeps any other code from
+/// setting a status. <see cref="NextAttemptAt"/> is kept only while <c>accepted</c>. Saving is
+/// <see cref="PaymentRepository"/>'s, in one place: it stamps <see cref="UpdatedAt"/> (and <see cref="PostedAt"/> on
+/// <c>posted</c>), writes with the row's ETag, and does what follows a move (the final-status counters, the in-flight
+/// index). After a save that lost a race the object is stale: read the payment again.
+/// </summary>
+public sealed class Payment
+{
+    private DateTimeOffset _updatedAt;
+
+    /// <summary>The payment id (the row's PartitionKey).</summary>
+    public required string PaymentId { get; init; }
+
+    /// <summary><c>card</c> (intake API, charged through a PaymentIntent) or <c>check</c> (mail-in, recorded against its invoice).</summary>
+    public string Kind { get; init; } = PaymentKinds.Card;
+
+    /// <summary>Check number, for mail-in checks.</summary>
+    public string? CheckNumber { get; init; }
+
+    /// <summary>When the lockbox received the check (<c>yyyy-MM-dd</c>): its deadline-relevant date.</summary>
+    public string? ReceivedDate { get; init; }
+
+    /// <summary>Name on the check, if given.</summary>
+    public string? PayerName { get; init; }
+
+    /// <summary>The mail-in batch it came from.</summary>
+    public string? BatchId { get; init; }
+
+    /// <summary>Line number in the batch file.</summary>
+    public int? BatchLine { get; init; }
+
+    /// <summary>The caller that submitted it (the principal's name): an intake caller reads only its own payments.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The member who pays.</summary>
+    public string MemberId { get; init; } = "";
+
+    /// <summary>Minor units.</summary>
+    public long Amount { get; init; }
+
+    /// <summary>Lower-case ISO code.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>Stripe PaymentMethod id.</summary>
+    public string PaymentMethodId { get; init; } = "";
+
+    /// <summary>Optional invoice id.</summary>
+    public string? InvoiceId { get; init; }
+
+    /// <summary>Optional description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>SHA-256 of the normalised request, to tell a replay from a reuse of the key with another body.</summary>
+    public string RequestHash { get; init; } = "";
+
+    /// <summary>When intake accepted it: the member's proof of paying on time.</summary>
+    public DateTimeOffset AcceptedAt { get; init; }
+
+    /// <summary>Last change; at creation, when it was recorded.</summary>
+    public DateTimeOffset UpdatedAt { get => _updatedAt; init => _updatedAt = value; }
+
+    /// <summary>One of <see cref="PaymentStatus"/>; <c>accepted</c> at creation.</summary>
+    public string Status { get; private set; } = PaymentStatus.Accepted;
+
+    /// <summary>How many times posting was started.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>The vendor's id for it (<c>pi_…</c>, or the invoice's <c>in_…</c>), stored as soon as the vendor named it.</summary>
+    public string? VendorReference { get; private set; }
+
+    /// <summary>
+    /// Which idempotency key creates the PaymentIntent: <c>{paymentId}-create</c>, then <c>-create-1</c>, … Stripe saves
+    /// a 500 under its key for a day, so a create answered 500 moves on to the next key.
+    /// </summary>
+    public int CreateKeyGeneration { get; private set; }
+
+    /// <summary>Why the last attempt did not post it.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>The vendor's decline code, for declined payments.</summary>
+    public string? DeclineCode { get; private set; }
+
+    /// <summary>When the next attempt is scheduled, while <c>accepted</c> and waiting for the vendor.</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
+    /// <summary>Where the member authenticates, for <c>action_required</c>.</summary>
+    public string? NextActionUrl { get; private set; }
+
+    /// <summary>When the vendor charged it.</summary>
+    public DateTimeOffset? PostedAt { get; private set; }
+
+    /// <summary>How many times operators replayed it from the poison queue.</summary>
+    public int ReplayCount { get; private set; }
+
+    /// <summary>When operators last replayed it: the give-up clock (<c>Posting:MaxPostingAge</c>) restarts then.</summary>
+    public DateTimeOffset? ReplayedAt { get; private set; }
+
+    /// <summary>When the vendor last failed this payment (5xx, timeout, unreachable); cleared by any other answer.</summary>
+    public DateTimeOffset? VendorFailedAt { get; private set; }
+
+    /// <summary>
+    /// Vendor failures that followed the payment, not the vendor (it had failed before, the vendor answered since,
+    /// nothing else was failing); at <c>Posting:OwnFailureLimit</c> the payment is given up. Cleared by any other
+    /// answer and by a replay.
+    /// </summary>
+    public int OwnFailures { get; private set; }
+
+    /// <summary>The due time of its entry in the due index, while it has one (<see cref="PaymentRepository"/> keeps both).</summary>
+    public DateTimeOffset? DueAt { get; private set; }
+
+    /// <summary>The status as last read or saved: what a save moves the stored payment from.</summary>
+    internal string StoredStatus { get; set; } = PaymentStatus.Accepted;
+
+    /// <summary>The row's ETag as last read or saved (optimistic concurrency).</summary>
+    internal ETag Version { get; set; }
+
+    /// <summary>True while a worker's claim (<c>posting</c>, written less than <paramref name="lease"/> before <paramref name="now"/>) stands.</summary>
+    public bool IsClaimed(DateTimeOffset now, TimeSpan lease) => Status == PaymentStatus.Posting && now - UpdatedAt < lease;
+
+    /// <summary>Posting starts an attempt (counted even when the circuit then parks it).</summary>
+    public void BeginAttempt() => Attempts++;
+
+    /// <summary>Claimed for posting: <c>accepted → posting</c>, or a stale claim taken over (a save while <c>posting</c> renews it).</summary>
+    public void Claim() => MoveTo(PaymentStatus.Posting);
+
+    /// <summary>The vendor named its object (a PaymentIntent, or the invoice paid): stored before posting goes on.</summary>
+    public void NameVendorObject(string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        VendorReference = reference;
+    }
+
+    /// <summary>A create answered 500 (saved under its key by Stripe): the next create uses the next key.</summary>
+    public void UseNextCreateKey() => CreateKeyGeneration++;
+
+    /// <summary>The vendor failed this attempt (5xx, timeout, unreachable); <paramref name="ownFailure"/> when the failure follows the payment.</summary>
+    public void RecordVendorFailure(DateTimeOffset now, bool ownFailure)
+    {
+        if (ownFailure)
+        {
+            OwnFailures++;
+        }
+
+        VendorFailedAt = now;
+    }
+
+    /// <summary>The vendor answered this attempt (anything but a failure of its own).</summary>
+    public void RecordVendorAnswered()
+    {
+        VendorFailedAt = null;
+        OwnFailures = 0;
+    }
+
+    /// <summary>
+    /// The vendor's answer settles it (<see cref="OutcomeMoves.StatusFor"/>): posted, declined, action required or
+    /// failed, with the answer's reference (or <paramref name="vendorReference"/>, the object the answer is about),
+    /// decline code, reason or next action.
+    /// </summary>
+    public void Settle(PostingOutcome outcome, string? vendorReference = null)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var to = OutcomeMoves.StatusFor(outcome) ?? throw new InvalidOperationException($"{outcome.GetType().Name} settles no payment.");
+        Refuse(to);
+        VendorReference = vendorReference ?? VendorReference;
+        switch (outcome)
+        {
+            case PostingOutcome.Posted posted:
+                VendorReference = posted.VendorReference;
+                LastError = null;
+                NextActionUrl = null;
+                break;
+            case PostingOutcome.Declined declined:
+                VendorReference = declined.VendorReference ?? VendorReference;
+                DeclineCode = declined.Code;
+                LastError = declined.Message;
+                break;
+            case PostingOutcome.ActionRequired action:
+                VendorReference = action.VendorReference;
+                NextActionUrl = action.NextActionUrl;
+                LastError = null;
+                break;
+            case PostingOutcome.Failed failed:
+                LastError = failed.Reason;
+                break;
+        }
+
+        MoveTo(to);
+    }
+
+    /// <summary>Waits for the vendor: back to <c>accepted</c> until <paramref name="nextAttemptAt"/>, saying why.</summary>
+    public void Park(DateTimeOffset nextAttemptAt, string why)
+    {
+        MoveTo(PaymentStatus.Accepted, lastError: why);
+        NextAttemptAt = nextAttemptAt;
+    }
+
+    /// <summary>The claim is given back after an unexpected failure (a bug): <c>posting → accepted</c>, saying what failed.</summary>
+    public void ReleaseClaim(string why) => MoveTo(PaymentStatus.Accepted, lastError: why);
+
+    /// <summary>Posting gives up (the vendor stayed away, or failed this payment too often, or its message was poisoned): <c>failed</c>.</summary>
+    public void GiveUp(string why) => MoveTo(PaymentStatus.Failed, lastError: why);
+
+    /// <summary>
+    /// An operator replays it: <c>failed → accepted</c>, its replay counted, its give-up clock and its own-failure
+    /// count restarted, due again at <paramref name="dueAt"/>.
+    /// </summary>
+    public void Reopen(DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        MoveTo(PaymentStatus.Accepted);
+        ReplayCount++;
+        ReplayedAt = now;
+        NextAttemptAt = null;
+        OwnFailures = 0;
+        VendorFailedAt = null;
+        DueAt = dueAt;
+    }
+
+    /// <summary>Its entry in the due index is due at <paramref name="dueAt"/> (written by <see cref="PaymentRepository"/>).</summary>
+    internal void TrackAt(DateTimeOffset dueAt) => DueAt = dueAt;
+
+    /// <summary>Stamps a save at <paramref name="now"/>: <see cref="UpdatedAt"/>, and <see cref="PostedAt"/> when it reached <c>posted</c>.</summary>
+    internal void Stamp(DateTimeOffset now)
+    {
+        _updatedAt = now;
+        if (Status == PaymentStatus.Posted && PostedAt is null)
+        {
+            PostedAt = now;
+        }
+    }
+
+    /// <summary>The stored row of this payment.</summary>
+    internal PaymentRow ToRow() => new()
+    {
+        PartitionKey = PaymentId,
+        ETag = Version,
+        Kind = Kind,
+        CheckNumber = CheckNumber,
+        ReceivedDate = ReceivedDate,
+        PayerName = PayerName,
+        BatchId = BatchId,
+        BatchLine = BatchLine,
+        SubmittedBy = SubmittedBy,
+        MemberId = MemberId,
+        Amount = Amount,
+        Currency = Currency,
+        PaymentMethodId = PaymentMethodId,
+        InvoiceId = InvoiceId,
+        Description = Description,
+        RequestHash = RequestHash,
+        Status = Status,
+        AcceptedAt = AcceptedAt,
+        Attempts = Attempts,
+        VendorReference = VendorReference,
+        CreateKeyGeneration = CreateKeyGeneration,
+        LastError = LastError,
+        DeclineCode = DeclineCode,
+        NextAttemptAt = NextAttemptAt,
+        NextActionUrl = NextActionUrl,
+        PostedAt = PostedAt,
+        ReplayCount = ReplayCount,
+        ReplayedAt = ReplayedAt,
+        VendorFailedAt = VendorFailedAt,
+        OwnFailures = OwnFailures,
+        UpdatedAt = UpdatedAt,
+        DueAt = DueAt,
+    };
+
+    /// <summary>The payment a stored row holds.</summary>
+    internal static Payment FromRow(PaymentRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new Payment
+        {
+            PaymentId = row.PartitionKey,
+            Version = row.ETag,
+            Kind = row.Kind,
+            CheckNumber = row.CheckNumber,
+            ReceivedDate = row.ReceivedDate,
+            PayerName = row.PayerName,
+            BatchId = row.BatchId,
+            BatchLine = row.BatchLine,
+            SubmittedBy = row.SubmittedBy,
+            MemberId = row.MemberId,
+            Amount = row.Amount,
+            Currency = row.Currency,
+            PaymentMethodId = row.PaymentMethodId,
+            InvoiceId = row.InvoiceId,
+            Description = row.Description,
+            RequestHash = row.RequestHash,
+            Status = row.Status,
+            StoredStatus = row.Status,
+            AcceptedAt = row.AcceptedAt,
+            Attempts = row.Attempts,
+            VendorReference = row.VendorReference,
+            CreateKeyGeneration = row.CreateKeyGeneration,
+            LastError = row.LastError,
+            DeclineCode = row.DeclineCode,
+            NextAttemptAt = row.NextAttemptAt,
+            NextActionUrl = row.NextActionUrl,
+            PostedAt = row.PostedAt,
+            ReplayCount = row.ReplayCount,
+            ReplayedAt = row.ReplayedAt,
+            VendorFailedAt = row.VendorFailedAt,
+            OwnFailures = row.OwnFailures,
+            UpdatedAt = row.UpdatedAt,
+            DueAt = row.DueAt,
+        };
+    }
+
+    private void Refuse(string to)
+    {
+        if (!PaymentTransitions.IsAllowed(Status, to))
+        {
+            throw new InvalidStatusTransitionException(PaymentId, Status, to);
+        }
+    }
+
+    private void MoveTo(string to, string? lastError = null)
+    {
+        Refuse(to);
+        Status = to;
+        if (lastError is not null)
+        {
+            LastError = lastError;
+        }
+
+        if (to != PaymentStatus.Accepted)
+        {
+            NextAttemptAt = null;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Azure;
+using PaymentIntake.Due;
+
+namespace PaymentIntake.Payments;
+
+/// <summary>
+/// Where a <see cref="Payment"/> is read and saved, and the one place for what follows its moves: a save stamps the
+/// times, writes the row with its ETag, counts the payment when it leaves flight (<see cref="StatusCounters"/>), and
+/// keeps the due index (<see cref="PaymentsDueIndex"/>) holding the payments in flight — an entry is written before a
+/// payment is recorded or reopened (no in-flight row is ever outside the index) and removed once it is settled
+/// (<c>posted</c>, <c>declined</c>, <c>failed</c>; an <c>action_required</c> payment keeps its entry, which the
+/// reconciler uses to check it at the vendor).
+/// </summary>
+public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, TimeProvider time)
+{
+    /// <summary>Reads a payment (the row, the truth), or null.</summary>
+    public Task<Payment?> GetAsync(string paymentId, CancellationToken cancellationToken) => store.GetAsync(paymentId, cancellationToken);
+
+    /// <summary>
+    /// Records a new payment, due for the reconciler at <paramref name="dueAt"/>: its due-index entry first, then the
+    /// row if no row has its id. False when one exists (the deduplication); an entry without a row is dropped by the
+    /// reconciler.
+    /// </summary>
+    public async Task<bool> TryAddAsync(Payment payment, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        payment.TrackAt(dueAt);
+        await due.AddAsync(payment.PaymentId, dueAt, payment.AcceptedAt, cancellationToken).ConfigureAwait(false);
+        return await store.TryInsertAsync(payment, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves what the payment's methods changed, with its ETag. False when another writer changed the row since it was
+    /// read: nothing is written, and the object is stale (read again, or let the other writer's state stand).
+    /// </summary>
+    public async Task<bool> TrySaveAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var from = payment.StoredStatus;
+        var to = payment.Status;
+        if (!PaymentStatus.IsInFlight(from) && PaymentStatus.IsInFlight(to) && payment.DueAt is { } reopenedDue)
+        {
+            // Back in flight (a replay): in the index before the row says so.
+            await due.AddAsync(payment.PaymentId, reopenedDue, payment.AcceptedAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        payment.Stamp(time.GetUtcNow());
+        if (!await store.TryReplaceAsync(payment, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (from != to && !PaymentStatus.IsInFlight(to))
+        {
+            await counters.CountAsync(to, cancellationToken).ConfigureAwait(false);
+            if (PaymentStatus.IsSettled(to) && payment.DueAt is { } dueAt)
+            {
+                await ReleaseAsync(payment.PaymentId, dueAt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Claims the payment for posting and saves the claim. A payment already <c>posting</c> is taken over only when its
+    /// last write is older than <paramref name="lease"/> — its poster crashed; otherwise another worker is posting it
+    /// now (a duplicate message) and this one stands back. False when not claimed.
+    /// </summary>
+    public Task<bool> TryClaimAsync(Payment payment, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (IsBeingPosted(payment, lease))
+        {
+            return Task.FromResult(false);
+        }
+
+        payment.Claim();
+        return TrySaveAsync(payment, cancellationToken);
+    }
+
+    /// <summary>True while another worker's claim on the payment (<c>posting</c>, written less than <paramref name="lease"/> ago) stands.</summary>
+    public bool IsBeingPosted(Payment payment, TimeSpan lease) =>
+        (payment ?? throw new ArgumentNullException(nameof(payment))).IsClaimed(time.GetUtcNow(), lease);
+
+    private async Task ReleaseAsync(string paymentId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await due.RemoveAsync(PaymentsDueIndex.Bucket(dueAt), paymentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException)
+        {
+            // The status is written; the reconciler drops the entry of a settled payment when it comes due.
+        }
+    }
+}
