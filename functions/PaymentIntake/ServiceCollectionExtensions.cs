@@ -11,6 +11,8 @@ using PaymentIntake.Intake;
 using PaymentIntake.Operations;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
+using PaymentIntake.Posting.Vendor;
 using PaymentIntake.Queue;
 using PaymentIntake.Reconciliation;
 using PaymentIntake.Storage;

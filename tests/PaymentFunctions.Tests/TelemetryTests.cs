@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PaymentIntake;
 using PaymentIntake.Operations;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 
 namespace PaymentFunctions.Tests;
 
@@ -29,7 +29,7 @@ public sealed partial class TelemetryTests
         Assert.Equal("down", trace.Properties["NewState"]);
         Assert.Equal(SeverityLevel.Warning, trace.SeverityLevel);
         Assert.StartsWith("Vendor state changed from up to down", trace.Message, StringComparison.Ordinal);
-        Assert.Equal("PaymentIntake.Posting.VendorCircuitStore", trace.Properties["CategoryName"]);
+        Assert.Equal("PaymentIntake.Posting.Circuit.VendorCircuitStore", trace.Properties["CategoryName"]);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed partial class TelemetryTests
         services.Configure<ApplicationInsightsServiceOptions>(o => o.ConnectionString = "InstrumentationKey=11111111-1111-1111-1111-111111111111;IngestionEndpoint=http://127.0.0.1:9/");
         await using (var provider = services.BuildServiceProvider())
         {
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("PaymentIntake.Posting.VendorCircuitStore");
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("PaymentIntake.Posting.Circuit.VendorCircuitStore");
             log(logger);
             provider.GetRequiredService<TelemetryClient>().Flush();
             inspect?.Invoke(provider);

@@ -19,26 +19,31 @@ public sealed partial class ArchitectureTests
 
     private static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
 
-    /// <summary>Which core folders each core folder uses: by using directive, qualified name or relative namespace.</summary>
+    /// <summary>
+    /// Which core folders (sub-folders included: <c>Posting/Vendor</c> is its own node) each core folder uses: a file
+    /// uses a folder when it names a type declared at the top level of a file there — by the type's name, so a use
+    /// that needs no using directive (a parent namespace, a qualified name) counts too. Comments, strings and member
+    /// accesses (<c>x.PaymentId</c>) do not.
+    /// </summary>
     internal static Dictionary<string, HashSet<string>> FolderDependencies()
     {
-        var folders = Directory.GetDirectories(Core).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).Select(f => f!).ToHashSet(StringComparer.Ordinal);
-        var graph = folders.ToDictionary(f => f, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var file in Sources("functions/PaymentIntake"))
+        var files = Sources("functions/PaymentIntake")
+            .Select(f => (File: f, Node: Path.GetDirectoryName(Path.GetRelativePath(Core, f))!.Replace('\\', '/')))
+            .Where(f => f.Node.Length > 0) // files at the root (the event-id registry, the registration) may use every folder
+            .Select(f => (f.File, f.Node, Code: Code().Replace(File.ReadAllText(f.File), " ")))
+            .ToList();
+        var declaredIn = files
+            .SelectMany(f => TopLevelType().Matches(f.Code).Select(m => (Name: m.Groups["name"].Value, f.Node)))
+            .GroupBy(t => t.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Node).Distinct().ToList(), StringComparer.Ordinal);
+        var graph = files.Select(f => f.Node).Distinct().ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var (_, node, code) in files)
         {
-            var folder = Path.GetRelativePath(Core, file).Split(Path.DirectorySeparatorChar)[0];
-            if (!folders.Contains(folder))
+            foreach (Match m in TypeUse().Matches(code))
             {
-                continue; // files at the root (the event-id registry, the registration) may use every folder
-            }
-
-            var text = CommentLine().Replace(File.ReadAllText(file), "");
-            foreach (Match m in QualifiedReference().Matches(text))
-            {
-                var used = m.Groups["folder"].Value;
-                if (folders.Contains(used) && used != folder)
+                if (declaredIn.TryGetValue(m.Value, out var nodes) && nodes.Count == 1 && nodes[0] != node)
                 {
-                    graph[folder].Add(used);
+                    graph[node].Add(nodes[0]);
                 }
             }
         }
@@ -51,6 +56,7 @@ public sealed partial class ArchitectureTests
     {
         var graph = FolderDependencies();
         Assert.Contains("Posting", graph["Operations"]); // the scan sees real dependencies
+        Assert.Contains("Posting/Vendor", graph["Posting/Circuit"]); // sub-folders too (the probe's pipeline)
         var cycles = new List<string>();
         foreach (var start in graph.Keys)
         {
@@ -120,10 +126,16 @@ public sealed partial class ArchitectureTests
         return false;
     }
 
-    // `using PaymentIntake.Posting;`, `PaymentIntake.Posting.X`, or `Posting.X` from inside the PaymentIntake namespace.
-    [GeneratedRegex(@"(?:\bPaymentIntake\.|(?<![\w.]))(?<folder>[A-Z]\w*)(?:;|\.[A-Z])")]
-    private static partial Regex QualifiedReference();
+    // A type declared at the top of a file (file-scoped namespace: column 0).
+    [GeneratedRegex(@"^(?:(?:public|internal|static|sealed|abstract|partial|readonly)\s+)*(?:class|record|struct|enum|interface)\s+(?<name>[A-Z]\w*)", RegexOptions.Multiline)]
+    private static partial Regex TopLevelType();
 
-    [GeneratedRegex(@"^\s*///?.*$", RegexOptions.Multiline)]
-    private static partial Regex CommentLine();
+    // A capitalised name not reached through a member access, nor declared as a member or parameter (followed by
+    // { or => or , ) ; =).
+    [GeneratedRegex(@"(?<![\w.])[A-Z]\w*(?!\w)(?!\s*(?:\{|=>|[,);=]))")]
+    private static partial Regex TypeUse();
+
+    // Comments, string and char literals.
+    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|@""(?:""""|[^""])*""|""(?:\\.|[^""\\\n])*""|'(?:\\.|[^'\\\n])'", RegexOptions.Singleline)]
+    private static partial Regex Code();
 }

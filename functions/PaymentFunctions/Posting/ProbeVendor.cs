@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 
 namespace PaymentFunctions.Posting;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Due;
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 using PaymentIntake.Storage;
 
 namespace PaymentIntake.Operations;

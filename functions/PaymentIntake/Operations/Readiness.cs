@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Storage.Queues;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 using PaymentIntake.Storage;
 
 namespace PaymentIntake.Operations;

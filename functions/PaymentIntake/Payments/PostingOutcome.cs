@@ -2,7 +2,7 @@ namespace PaymentIntake.Payments;
 
 /// <summary>
 /// Where a posting attempt ended, as the vendor (or the circuit in front of it) answered; chosen by
-/// <see cref="Posting.VendorAnswerClassifier"/>. What to do next is <see cref="Posting.RecoverabilityPolicy"/>'s decision; how an answer moves the payment, <see cref="OutcomeMoves"/>.
+/// <see cref="Posting.Vendor.VendorAnswerClassifier"/>. What to do next is <see cref="Posting.RecoverabilityPolicy"/>'s decision; how an answer moves the payment, <see cref="OutcomeMoves"/>.
 /// </summary>
 public abstract record PostingOutcome
 {

@@ -14,7 +14,7 @@ namespace PaymentIntake.Posting;
 /// we told them to pay anew, and the payment is <c>failed</c> with the reason.
 /// </summary>
 public sealed class ActionRequiredFollowUp(
-    StripeVendor cards,
+    VendorGateway vendor,
     PaymentRepository payments,
     IOptions<PostingOptions> options,
     TimeProvider time,
@@ -24,11 +24,11 @@ public sealed class ActionRequiredFollowUp(
     public async Task CheckAsync(Payment row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var outcome = await cards.ReadAsync(row, cancellationToken).ConfigureAwait(false);
+        var outcome = await vendor.ReadAsync(row, cancellationToken).ConfigureAwait(false);
         var waited = time.GetUtcNow() - row.UpdatedAt;
         if (outcome is PostingOutcome.ActionRequired or PostingOutcome.ConfirmNeeded && waited >= options.Value.ActionRequiredTimeout)
         {
-            outcome = await cards.AbandonAsync(row, cancellationToken).ConfigureAwait(false) is PostingOutcome.Failed canceled
+            outcome = await vendor.AbandonAsync(row, cancellationToken).ConfigureAwait(false) is PostingOutcome.Failed canceled
                 ? new PostingOutcome.Failed($"the member did not authenticate within {options.Value.ActionRequiredTimeout}; {canceled.Reason}, so the member must pay anew")
                 : outcome;
         }

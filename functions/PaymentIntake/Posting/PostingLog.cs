@@ -28,7 +28,4 @@ internal static partial class PostingLog
 
     [LoggerMessage(EventId = EventIds.ActionSettledByCheck, Level = LogLevel.Warning, Message = "Payment {PaymentId} was {Status} at the vendor while it waited for authentication; no webhook had said so")]
     public static partial void ActionSettledByCheck(ILogger logger, string paymentId, string status);
-
-    [LoggerMessage(EventId = EventIds.TransientRetry, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
-    public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
 }

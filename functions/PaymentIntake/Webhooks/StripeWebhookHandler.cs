@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Vendor;
 using PaymentIntake.Storage;
 using Stripe;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentIntake.Operations;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 using PaymentIntake.Reconciliation;
 
 namespace PaymentFunctions.Tests.Infrastructure;

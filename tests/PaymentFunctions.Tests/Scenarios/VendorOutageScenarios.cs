@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PaymentFunctions.Tests.Infrastructure;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Scenarios;

@@ -1,6 +1,6 @@
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Vendor;
 
 namespace PaymentFunctions.Tests.Services;
 

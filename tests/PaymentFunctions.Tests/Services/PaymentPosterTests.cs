@@ -1,7 +1,9 @@
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Time.Testing;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 using PaymentIntake.Queue;
 using PaymentIntake.Storage;
 using StripeEmulator;
@@ -94,6 +96,39 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
         Assert.Equal(0, core.Emulator.State.Requests);
         Assert.Equal(1, await core.QueueDepthAsync(QueueNames.Payments));
         Assert.Empty((await new QueueClient(core.Storage, core.Prefix + QueueNames.Payments).ReceiveMessagesAsync(1)).Value);
+    }
+
+    /// <summary>
+    /// The action-required check goes through the vendor's one door: when its admission was the half-open probe, the
+    /// answer it got closes the circuit (it used to leave the circuit half-open until the probe lease ran out).
+    /// </summary>
+    [Fact]
+    public async Task PostAsync_ActionRequiredCheckTakesTheHalfOpenProbe_ItsAnswerClosesTheCircuit()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var core = await CoreServices.StartAsync(azurite, time: time);
+        var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", httpClient: new Stripe.SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));
+        var row = Rows.Card(acceptedAt: time.GetUtcNow().AddHours(-2), status: PaymentStatus.ActionRequired);
+        var intent = await intents.CreateAsync(new Stripe.PaymentIntentCreateOptions
+        {
+            Amount = row.Amount,
+            Currency = row.Currency,
+            PaymentMethod = "pm_card_authenticationRequired",
+            AllowedPaymentMethodTypes = ["card"],
+            Confirm = true,
+            Metadata = new() { ["payment_id"] = row.PaymentId },
+        });
+        row.VendorReference = intent.Id;
+        await core.InsertAsync(row);
+        var circuit = core.Get<VendorCircuitStore>();
+        await circuit.RecordProbeFailureAsync(CancellationToken.None);
+        time.Advance(new PaymentIntake.Configuration.PostingOptions().CircuitBreakDuration + TimeSpan.FromSeconds(1)); // the break is over: the next admission is the probe
+
+        await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+
+        Assert.Equal("requires_action", intent.Status);
+        Assert.Equal(PaymentStatus.ActionRequired, (await core.ReadAsync(row.PaymentId)).Status);
+        Assert.Equal(CircuitState.Closed, (await circuit.GetAsync(CancellationToken.None)).State);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         var check = Rows.Check("in_settled");
         check.Status = PaymentStatus.Failed;
         await core.InsertAsync(check);
-        await core.Get<PaymentIntake.Posting.InvoiceClaims>().ClaimAsync("in_settled", "pay_11111111111111111111111111111111", CancellationToken.None);
+        await core.Get<PaymentIntake.Posting.Vendor.InvoiceClaims>().ClaimAsync("in_settled", "pay_11111111111111111111111111111111", CancellationToken.None);
         var record = await poison.RecordAsync(Rows.Message(check.PaymentId), CancellationToken.None);
 
         var result = await poison.ReplayAsync(new ReplayRequest([record.Id], null, false, false), "ops", CancellationToken.None);

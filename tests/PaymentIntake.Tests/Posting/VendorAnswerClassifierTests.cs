@@ -1,6 +1,6 @@
 using System.Net;
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Vendor;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Stripe;

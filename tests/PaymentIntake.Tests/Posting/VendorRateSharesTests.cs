@@ -1,4 +1,4 @@
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Vendor;
 
 namespace PaymentIntake.Tests;
 

@@ -1,5 +1,5 @@
 using PaymentIntake.Payments;
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Vendor;
 using PaymentIntake.Webhooks;
 using Stripe;
 

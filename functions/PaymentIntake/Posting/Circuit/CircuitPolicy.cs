@@ -1,4 +1,4 @@
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Circuit;
 
 /// <summary>The shared vendor circuit as stored: closed (calls flow), open (no calls until <see cref="OpenUntil"/>), half_open (one probe).</summary>
 public sealed record CircuitState(

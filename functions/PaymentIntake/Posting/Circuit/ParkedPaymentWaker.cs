@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using PaymentIntake.Due;
 using PaymentIntake.Queue;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Circuit;
 
 /// <summary>
 /// When the vendor comes back, wakes every payment still in flight (the due index lists exactly those) by enqueuing

@@ -1,6 +1,6 @@
 using PaymentIntake.Payments;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Circuit;
 
 /// <summary>
 /// The shared circuit as posting and the probe use it: ask before calling the vendor, report how the vendor

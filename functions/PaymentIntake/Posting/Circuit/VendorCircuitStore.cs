@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Storage;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Circuit;
 
 /// <summary>
 /// The vendor circuit, shared by every instance through one row in table <c>vendorstate</c>. Reads are cached

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using PaymentIntake.Payments;
+using PaymentIntake.Posting.Vendor;
 using Stripe;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Circuit;
 
 /// <summary>
 /// A cheap read at the vendor (the balance) on a timer, so that the circuit — and so the vendor state operators see —

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using PaymentIntake.Storage;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>
 /// One claim per invoice (table <c>invoiceclaims</c>, insert-if-absent), taken before any vendor call, so that

@@ -2,7 +2,7 @@ using System.Globalization;
 using PaymentIntake.Payments;
 using Stripe;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>
 /// Settles an invoice: a mail-in check is recorded against it as paid outside Stripe (<c>paid_out_of_band</c>); a card

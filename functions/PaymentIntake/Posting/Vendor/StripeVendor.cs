@@ -4,7 +4,7 @@ using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
 using Stripe;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>
 /// Posts a card payment to Stripe in the shape Stripe accepts for a server-side confirmation of a card the front end

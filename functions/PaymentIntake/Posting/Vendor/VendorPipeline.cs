@@ -2,10 +2,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
-using Polly.Retry;
 using Polly;
+using Polly.Retry;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>
 /// The resilience pipelines around the vendor. <see cref="Attempt"/> retries a whole posting step (read the intent,
@@ -35,7 +35,7 @@ public sealed class VendorPipeline
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(VendorAnswerClassifier.IsTransient),
                 OnRetry = args =>
                 {
-                    PostingLog.TransientRetry(logger, args.AttemptNumber + 1, args.RetryDelay);
+                    VendorLog.TransientRetry(logger, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -77,4 +77,10 @@ public sealed class VendorPipeline
         await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
+}
+
+internal static partial class VendorLog
+{
+    [LoggerMessage(EventId = EventIds.TransientRetry, Level = LogLevel.Warning, Message = "Transient vendor failure, retry {Attempt} in {Delay}")]
+    public static partial void TransientRetry(ILogger logger, int attempt, TimeSpan delay);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using PaymentIntake.Configuration;
 using PaymentIntake.Storage;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>One instance's heartbeat in table <c>vendorrate</c>.</summary>
 /// <param name="Instance">The instance (a random id per process).</param>

@@ -1,4 +1,4 @@
-using PaymentIntake.Posting;
+using PaymentIntake.Posting.Circuit;
 
 namespace PaymentIntake.Tests;
 

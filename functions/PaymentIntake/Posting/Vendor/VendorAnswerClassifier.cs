@@ -4,7 +4,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Stripe;
 
-namespace PaymentIntake.Posting;
+namespace PaymentIntake.Posting.Vendor;
 
 /// <summary>
 /// The one place that decides what a vendor answer means. Pure: no I/O, no clock; unit-tested case by case.

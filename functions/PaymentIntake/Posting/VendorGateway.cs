@@ -1,13 +1,17 @@
 using PaymentIntake.Payments;
+using PaymentIntake.Posting.Circuit;
+using PaymentIntake.Posting.Vendor;
 
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// The one way from posting to the vendor: asks the shared circuit first, settles a payment for an invoice (a card
-/// or a mail-in check) through <see cref="InvoicePayer"/> under the invoice's one claim (<see cref="InvoiceClaims"/>),
-/// and sends any other card payment through <see cref="StripeVendor"/>, and reports to the circuit how
-/// the vendor answered ("unavailable" counts towards opening it, once per payment, unless the failure follows the
-/// payment — see <see cref="VendorCircuit.RecordUnavailableAsync"/>; any other answer closes it).
+/// The one door to the vendor for payments — posting, the action-required check, giving up and replay's check: asks
+/// the shared circuit first, settles a payment for an invoice (a card or a mail-in check) through
+/// <see cref="InvoicePayer"/> under the invoice's one claim (<see cref="InvoiceClaims"/>), sends any other card
+/// payment through <see cref="StripeVendor"/>, and reports to the circuit how the vendor answered every call it made
+/// ("unavailable" counts towards opening it, once per payment, unless the failure follows the payment — see
+/// <see cref="VendorCircuit.RecordUnavailableAsync"/>; any other answer closes it). So an admission the circuit gave
+/// (a half-open probe among them) is always answered. The timer's probe (<see cref="VendorProbe"/>) reports itself.
 /// </summary>
 public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit, TimeProvider time)
 {
@@ -47,16 +51,21 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
             outcome = await cards.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
         }
 
-        if (outcome is PostingOutcome.RetryLater { VendorUnavailable: true })
+        await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Reads the payment's PaymentIntent at Stripe and classifies it, changing nothing (the action-required check);
+    /// <see cref="PostingOutcome.Failed"/> without a call when it names none.
+    /// </summary>
+    public async Task<PostingOutcome> ReadAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var outcome = await cards.ReadAsync(payment, cancellationToken).ConfigureAwait(false);
+        if (NamesIntent(payment))
         {
-            // A payment the vendor keeps failing while it answers others is the payment's problem, not an outage.
-            var own = await circuit.RecordUnavailableAsync(payment.PaymentId, payment.VendorFailedAt, suspect: payment.OwnFailures > 0, cancellationToken).ConfigureAwait(false);
-            payment.RecordVendorFailure(time.GetUtcNow(), ownFailure: own);
-        }
-        else
-        {
-            payment.RecordVendorAnswered();
-            await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
+            await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
@@ -66,12 +75,21 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     /// Before giving up: makes sure nothing can charge the payment later (a card payment's intent is canceled; a check
     /// was never recorded). <see cref="PostingOutcome.Failed"/> when that holds; otherwise what the vendor said instead.
     /// </summary>
-    public Task<PostingOutcome> AbandonAsync(Payment payment, CancellationToken cancellationToken)
+    public async Task<PostingOutcome> AbandonAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        return payment.InvoiceId is not null
-            ? AbandonInvoiceAsync(payment, cancellationToken)
-            : cards.AbandonAsync(payment, cancellationToken);
+        if (payment.InvoiceId is not null)
+        {
+            return await AbandonInvoiceAsync(payment, cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = await cards.AbandonAsync(payment, cancellationToken).ConfigureAwait(false);
+        if (NamesIntent(payment))
+        {
+            await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <summary>
@@ -87,13 +105,45 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
             return $"invoice {invoiceId} is settled by payment {holder}";
         }
 
-        return await cards.IntentStatusAsync(payment, cancellationToken).ConfigureAwait(false) switch
+        if (!NamesIntent(payment))
+        {
+            return null;
+        }
+
+        if (await circuit.AdmitAsync(cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return "Stripe cannot be asked about its PaymentIntent now (the vendor circuit is open); replay it later";
+        }
+
+        var status = await cards.IntentStatusAsync(payment, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(payment, unavailable: status == "unknown", cancellationToken).ConfigureAwait(false);
+        return status switch
         {
             "succeeded" => $"its PaymentIntent {payment.VendorReference} succeeded: the member was charged",
             "canceled" => $"its PaymentIntent {payment.VendorReference} is canceled and can never be confirmed; the member must pay anew",
             "unknown" => "Stripe could not be asked about its PaymentIntent now; replay it later",
             _ => null,
         };
+    }
+
+    private static bool NamesIntent(Payment payment) => payment.VendorReference?.StartsWith("pi_", StringComparison.Ordinal) == true;
+
+    private static bool IsUnavailable(PostingOutcome outcome) => outcome is PostingOutcome.RetryLater { VendorUnavailable: true };
+
+    /// <summary>Tells the circuit whether the vendor answered a call for <paramref name="payment"/> or was <paramref name="unavailable"/>, and the payment too.</summary>
+    private async Task ReportAsync(Payment payment, bool unavailable, CancellationToken cancellationToken)
+    {
+        if (unavailable)
+        {
+            // A payment the vendor keeps failing while it answers others is the payment's problem, not an outage.
+            var own = await circuit.RecordUnavailableAsync(payment.PaymentId, payment.VendorFailedAt, suspect: payment.OwnFailures > 0, cancellationToken).ConfigureAwait(false);
+            payment.RecordVendorFailure(time.GetUtcNow(), ownFailure: own);
+        }
+        else
+        {
+            payment.RecordVendorAnswered();
+            await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<PostingOutcome> AbandonInvoiceAsync(Payment payment, CancellationToken cancellationToken)
