@@ -247,6 +247,27 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
         Assert.Equal("succeeded", (await _intents.ConfirmAsync(created.Id)).Status);
     }
 
+    /// <summary>
+    /// A declined confirm spends a PaymentMethod attached to no Customer: the intent drops it, confirming again
+    /// without a new one is refused, and the spent method may not be used again, not even by the same intent.
+    /// </summary>
+    [Fact]
+    public async Task Confirm_AfterARetryableDecline_NeedsANewPaymentMethod()
+    {
+        var created = await _intents.CreateAsync(Create("pm_card_chargeDeclinedProcessingError"));
+        var declined = await Assert.ThrowsAsync<StripeException>(() => _intents.ConfirmAsync(created.Id));
+        var read = await _intents.GetAsync(created.Id);
+
+        var again = await Assert.ThrowsAsync<StripeException>(() => _intents.ConfirmAsync(created.Id));
+        var reused = await Assert.ThrowsAsync<StripeException>(() => _intents.ConfirmAsync(created.Id, new PaymentIntentConfirmOptions { PaymentMethod = created.PaymentMethodId }));
+
+        Assert.Equal(("card_error", "processing_error"), (declined.StripeError.Type, declined.StripeError.Code));
+        Assert.Equal(("requires_payment_method", null), (read.Status, read.PaymentMethodId));
+        Assert.Equal(HttpStatusCode.BadRequest, again.HttpStatusCode);
+        Assert.Contains("It may not be used again", reused.StripeError.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _emulator.State.ChargesFor("pay_test"));
+    }
+
     [Fact]
     public async Task PaymentMethodCreatedOnce_UsedByASecondIntent_IsRefused()
     {

@@ -79,6 +79,11 @@ public sealed class EmulatedPaymentMethod
     public string? UsedBy { get; set; }
     /// <summary>The Customer it is attached to, if any.</summary>
     public string? Customer { get; set; }
+    /// <summary>
+    /// Spent by a failed confirm while attached to no Customer: it may not be used again, not even by the same intent
+    /// (the intent drops it and needs a new payment method).
+    /// </summary>
+    public bool Consumed { get; set; }
 }
 
 /// <summary>All state of one emulator: intents, idempotency records, faults and counters. Thread-safe.</summary>

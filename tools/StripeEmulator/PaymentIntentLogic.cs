@@ -154,8 +154,13 @@ internal static partial class PaymentIntentLogic
             if (PaymentMethods.Declining.TryGetValue(behaviour, out var decline))
             {
                 // docs.stripe.com/declines: a declined confirm answers 402 card_error and leaves requires_payment_method.
+                // The intent drops the method, and a method attached to no Customer is spent: it "may not be used again"
+                // (docs.stripe.com/payments/paymentintents/lifecycle: after a failure, provide a new payment method).
                 pi.Status = "requires_payment_method";
                 pi.LastPaymentError = decline;
+                var spent = state.PaymentMethods[pi.PaymentMethod];
+                spent.Consumed = spent.Customer is null;
+                pi.PaymentMethod = null;
                 WebhookSender.Publish(state, "payment_intent.payment_failed", pi);
                 return new(402, StripeJson.Error("card_error", decline.Message, decline.Code, param: null, decline.DeclineCode, StripeJson.PaymentIntent(pi)));
             }

@@ -47,7 +47,7 @@ internal static class PaymentMethods
 
         lock (method)
         {
-            if (method.UsedBy is { } other && other != intentId)
+            if (method.Consumed || (method.UsedBy is { } other && other != intentId))
             {
                 return (null, ApiAnswer.InvalidRequest(
                     "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.",

@@ -4,8 +4,8 @@ namespace PaymentIntake.Payments;
 /// The one mapping from a vendor outcome to a payment's move, for every door an answer from Stripe comes through:
 /// the poster's own calls, a webhook and the action-required follow-up. Each reads the PaymentIntent or the error with
 /// <see cref="Posting.Vendor.VendorAnswerClassifier"/>, then settles the payment with <see cref="Payment.Settle"/>, which
-/// moves it to <see cref="StatusFor"/> with the answer's details — so a retryable decline (<c>processing_error</c>, …)
-/// means "try again later" from every door, never "declined" from one of them.
+/// moves it to <see cref="StatusFor"/> with the answer's details — so a decline (a retryable one included) means the
+/// same from every door.
 /// </summary>
 public static class OutcomeMoves
 {

@@ -12,7 +12,14 @@ public abstract record PostingOutcome
     public sealed record Posted(string VendorReference) : PostingOutcome;
 
     /// <summary>The vendor declined it: a business answer, recorded and never retried.</summary>
-    public sealed record Declined(string? VendorReference, string Code, string Message) : PostingOutcome;
+    public sealed record Declined(string? VendorReference, string Code, string Message) : PostingOutcome
+    {
+        /// <summary>
+        /// The issuer asks to try again (<c>processing_error</c>, <c>try_again_later</c>, …): the member may pay again,
+        /// with a newly collected card — the one used here was consumed by the failed confirm.
+        /// </summary>
+        public bool Retryable { get; init; }
+    }
 
     /// <summary>The member must authenticate at <paramref name="NextActionUrl"/>.</summary>
     public sealed record ActionRequired(string VendorReference, string? NextActionUrl) : PostingOutcome;
@@ -29,6 +36,12 @@ public abstract record PostingOutcome
     {
         /// <summary>True when the vendor itself failed (counts toward the circuit); false for a per-payment retry.</summary>
         public bool VendorUnavailable { get; init; } = true;
+
+        /// <summary>
+        /// The vendor answered 429 (rate limited): it is there and answering, so this never counts toward the circuit;
+        /// the pacer slows down and the request is tried again after a backoff.
+        /// </summary>
+        public bool Throttled { get; init; }
     }
 
     /// <summary>The shared circuit is open: the vendor was not called; wait until at least <paramref name="Until"/>.</summary>

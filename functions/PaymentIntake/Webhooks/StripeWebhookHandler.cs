@@ -25,8 +25,8 @@ public enum WebhookResult
 /// Applies Stripe's <c>payment_intent.succeeded</c>, <c>.payment_failed</c> and <c>.canceled</c> events to payment
 /// rows after verifying <c>Stripe-Signature</c> (Stripe.net <see cref="EventUtility"/>, 300 s tolerance). The event's
 /// PaymentIntent is read as the poster reads it (<see cref="VendorAnswerClassifier.ForIntent"/>, then
-/// <see cref="OutcomeMoves"/>): succeeded → <c>posted</c>, a decline → <c>declined</c> — but a retryable decline
-/// (<c>processing_error</c>, …) is no move, the poster tries again —, canceled → <c>failed</c>. A move applies where the
+/// <see cref="OutcomeMoves"/>): succeeded → <c>posted</c>, a decline → <c>declined</c> (a retryable one with the same
+/// code and hint the poster records), canceled → <c>failed</c>. A move applies where the
 /// transition table allows it (<see cref="PaymentTransitions"/>); the row's ETag guards against racing the poster, and a lost race is read again.
 /// </summary>
 public sealed class StripeWebhookHandler(PaymentRepository payments, IOptions<StripeOptions> options, TimeProvider time, ILogger<StripeWebhookHandler> logger)
@@ -112,7 +112,7 @@ public sealed class StripeWebhookHandler(PaymentRepository payments, IOptions<St
 
     /// <summary>
     /// What an event says about its payment, read from the event's PaymentIntent; null for events we do not apply and
-    /// for answers that settle nothing (a retryable decline, an intent still waiting).
+    /// for answers that settle nothing (an intent still waiting).
     /// </summary>
     internal static PostingOutcome? OutcomeOf(string eventType, PaymentIntent intent) =>
         eventType is "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.canceled"

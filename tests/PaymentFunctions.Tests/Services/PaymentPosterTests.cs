@@ -1,5 +1,4 @@
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Time.Testing;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
@@ -99,16 +98,45 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// Throttling is not an outage: more payments than the circuit's threshold, each answered 429, leave the circuit
+    /// closed and the vendor up; each payment waits to be tried again.
+    /// </summary>
+    [Fact]
+    public async Task PostAsync_ThrottledPastTheCircuitThreshold_KeepsTheCircuitClosedAndRetriesLater()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        core.Emulator.State.SetFault(FaultMode.RateLimit);
+        var rows = new List<Payment>();
+        for (var i = 0; i <= new PaymentIntake.Configuration.PostingOptions().CircuitFailureThreshold; i++)
+        {
+            rows.Add(await core.InsertAsync(Rows.Card()));
+        }
+
+        foreach (var row in rows)
+        {
+            await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        }
+
+        Assert.Equal(CircuitState.Closed, (await core.Get<VendorCircuitStore>().GetAsync(CancellationToken.None)).State);
+        foreach (var row in rows)
+        {
+            var waiting = await core.ReadAsync(row.PaymentId);
+            Assert.Equal(PaymentStatus.Accepted, waiting.Status);
+            Assert.NotNull(waiting.NextAttemptAt);
+            Assert.Contains("throttled", waiting.LastError, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
     /// The action-required check goes through the vendor's one door: when its admission was the half-open probe, the
     /// answer it got closes the circuit (it used to leave the circuit half-open until the probe lease ran out).
     /// </summary>
     [Fact]
     public async Task PostAsync_ActionRequiredCheckTakesTheHalfOpenProbe_ItsAnswerClosesTheCircuit()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var core = await CoreServices.StartAsync(azurite, time: time);
+        await using var core = await CoreServices.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:CircuitBreakDuration"] = "00:00:00.200" });
         var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", httpClient: new Stripe.SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));
-        var row = Rows.Card(acceptedAt: time.GetUtcNow().AddHours(-2), status: PaymentStatus.ActionRequired);
+        var row = Rows.Card(acceptedAt: DateTimeOffset.UtcNow.AddHours(-2), status: PaymentStatus.ActionRequired);
         var intent = await intents.CreateAsync(new Stripe.PaymentIntentCreateOptions
         {
             Amount = row.Amount,
@@ -122,7 +150,11 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
         await core.InsertAsync(row);
         var circuit = core.Get<VendorCircuitStore>();
         await circuit.RecordProbeFailureAsync(CancellationToken.None);
-        time.Advance(new PaymentIntake.Configuration.PostingOptions().CircuitBreakDuration + TimeSpan.FromSeconds(1)); // the break is over: the next admission is the probe
+        await Poll.UntilAsync( // the break is over: the next admission is the probe
+            async () => CircuitPolicy.Admit(await circuit.GetAsync(CancellationToken.None), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)),
+            admission => admission is Admission.Probe,
+            null,
+            admission => $"still {admission}");
 
         await core.Get<PaymentPoster>().PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
 

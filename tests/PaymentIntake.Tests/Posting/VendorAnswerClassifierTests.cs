@@ -76,21 +76,22 @@ public sealed class VendorAnswerClassifierTests
     [InlineData("processing_error")]
     [InlineData("try_again_later")]
     [InlineData("issuer_not_available")]
-    public void ForException_RetryableDecline_IsRetryLater_ThatDoesNotCountAgainstTheVendor(string declineCode)
+    public void ForException_RetryableDecline_IsDeclinedWithTheHintToPayAgain(string declineCode)
     {
         var outcome = VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.PaymentRequired, "card_error", "card_declined", declineCode), "pi_1");
 
-        var later = Assert.IsType<PostingOutcome.RetryLater>(outcome);
-        Assert.False(later.VendorUnavailable);
-        Assert.Contains(declineCode, later.Reason, StringComparison.Ordinal);
+        var declined = Assert.IsType<PostingOutcome.Declined>(outcome);
+        Assert.Equal((declineCode, true), (declined.Code, declined.Retryable));
+        Assert.EndsWith(VendorAnswerClassifier.RetryableDeclineHint, declined.Message, StringComparison.Ordinal);
         Assert.False(VendorAnswerClassifier.IsTransient(Stripe(HttpStatusCode.PaymentRequired, "card_error", "card_declined", declineCode)));
     }
 
     [Fact]
-    public void ForIntent_AfterARetryableDecline_IsConfirmNeeded()
+    public void ForIntent_AfterARetryableDecline_IsTheSameDecline()
     {
-        var intent = new PaymentIntent { Id = "pi_1", Status = "requires_payment_method", LastPaymentError = new StripeError { Code = "card_declined", DeclineCode = "try_again_later" } };
-        Assert.Equal(new PostingOutcome.ConfirmNeeded("pi_1"), VendorAnswerClassifier.ForIntent(intent));
+        var intent = new PaymentIntent { Id = "pi_1", Status = "requires_payment_method", LastPaymentError = new StripeError { Code = "card_declined", DeclineCode = "try_again_later", Message = "vendor says" } };
+
+        Assert.Equal(VendorAnswerClassifier.ForException(Stripe(HttpStatusCode.PaymentRequired, "card_error", "card_declined", "try_again_later"), "pi_1"), VendorAnswerClassifier.ForIntent(intent));
     }
 
     [Theory]
@@ -104,6 +105,18 @@ public sealed class VendorAnswerClassifierTests
     [InlineData(HttpStatusCode.Forbidden)]
     public void ForException_VendorUnavailableStatus_IsRetryLater(HttpStatusCode status) =>
         Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(Stripe(status, "api_error"), null));
+
+    /// <summary>A 429 is Stripe answering: throttled, retried after a backoff, never counted toward the circuit.</summary>
+    [Fact]
+    public void ForException_RateLimited_IsThrottledNotAnOutage()
+    {
+        var error = Stripe(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit");
+
+        var later = Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(error, null));
+
+        Assert.Equal((false, true), (later.VendorUnavailable, later.Throttled));
+        Assert.True(VendorAnswerClassifier.IsTransient(error));
+    }
 
     [Fact]
     public void ForException_ShouldRetryHeaderOnA400_IsRetryLater() =>

@@ -24,9 +24,9 @@ public sealed class StripeWebhookHandlerTests
         { "payment_intent.payment_failed", "requires_payment_method", "insufficient_funds", null, PaymentStatus.Declined },
         { "payment_intent.payment_failed", "requires_payment_method", null, "payment_intent_authentication_failure", PaymentStatus.Declined },
         { "payment_intent.canceled", "canceled", null, null, PaymentStatus.Failed },
-        // Retryable declines ask for another try, as the poster reads them: no move.
-        { "payment_intent.payment_failed", "requires_payment_method", null, "processing_error", null },
-        { "payment_intent.payment_failed", "requires_payment_method", "try_again_later", null, null },
+        // Retryable declines are declines too (the card was consumed), read as the poster reads them.
+        { "payment_intent.payment_failed", "requires_payment_method", null, "processing_error", PaymentStatus.Declined },
+        { "payment_intent.payment_failed", "requires_payment_method", "try_again_later", null, PaymentStatus.Declined },
         { "payment_intent.created", "requires_payment_method", null, null, null },
         { "charge.refunded", "succeeded", null, null, null },
     };
@@ -41,8 +41,8 @@ public sealed class StripeWebhookHandlerTests
     {
         var intent = Intent("requires_payment_method", code: "processing_error");
 
-        Assert.Null(StripeWebhookHandler.OutcomeOf("payment_intent.payment_failed", intent));
-        Assert.Null(OutcomeMoves.StatusFor(VendorAnswerClassifier.ForIntent(intent)));
+        Assert.Equal(VendorAnswerClassifier.ForIntent(intent), StripeWebhookHandler.OutcomeOf("payment_intent.payment_failed", intent));
+        Assert.True(Assert.IsType<PostingOutcome.Declined>(StripeWebhookHandler.OutcomeOf("payment_intent.payment_failed", intent)).Retryable);
     }
 
     [Theory]

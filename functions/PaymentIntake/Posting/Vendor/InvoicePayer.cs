@@ -22,7 +22,13 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(payment);
         ArgumentNullException.ThrowIfNull(save);
-        return await pipeline.AttemptAsync(ct => StepAsync(payment, save, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
+        var outcome = await pipeline.AttemptAsync(ct => StepAsync(payment, save, ct), () => payment.VendorReference, cancellationToken).ConfigureAwait(false);
+
+        // The card is attached to the invoice's customer, so Stripe lets the invoice be paid with it again: a decline
+        // that asks to try again is tried again later (without counting against the vendor).
+        return outcome is PostingOutcome.Declined { Retryable: true } declined
+            ? new PostingOutcome.RetryLater($"The card issuer asks to try again later ({declined.Code}).") { VendorUnavailable = false }
+            : outcome;
     }
 
     private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)

@@ -51,7 +51,10 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
                 if (Live.Contains(intent.Status))
                 {
                     var cancel = new PaymentIntentCancelOptions { CancellationReason = "abandoned" };
-                    intent = await pipeline.CallAsync(c => _intents.CancelAsync(reference, cancel, Key(payment, "cancel"), c), ct).ConfigureAwait(false);
+                    // A fresh key for each cancel: the intent is read first, so a repeated cancel is never blind, and a
+                    // 500 Stripe saved under a fixed key would be replayed for a day (docs.stripe.com/api/idempotent_requests).
+                    var key = new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-cancel-{Guid.NewGuid():N}" };
+                    intent = await pipeline.CallAsync(c => _intents.CancelAsync(reference, cancel, key, c), ct).ConfigureAwait(false);
                 }
 
                 return intent.Status == "canceled"

@@ -19,9 +19,19 @@ public static class VendorAnswerClassifier
     /// </summary>
     public static bool IsRetryableDecline(string? code) => code is "processing_error" or "try_again_later" or "issuer_not_available" or "reenter_transaction";
 
-    private static PostingOutcome Decline(string? intentId, string code, string message) =>
+    /// <summary>What a declined payment tells the member when the issuer asks to try again.</summary>
+    public const string RetryableDeclineHint = "The card issuer asks to try again: the member can pay again (the card is collected anew; one collected for a payment cannot be charged a second time).";
+
+    /// <summary>
+    /// A decline, retryable or not, is final for this payment: a PaymentMethod collected without a Customer is
+    /// consumed by its confirm, successful or not, and "may not be used again" (Stripe's error text); after a
+    /// failure the intent needs a new payment method (docs.stripe.com/payments/paymentintents/lifecycle). A
+    /// retryable decline says so, for the member to pay again. (An invoice paid with a Customer's card can be paid
+    /// again: <see cref="InvoicePayer"/> retries those.)
+    /// </summary>
+    private static PostingOutcome.Declined Decline(string? intentId, string code, string message) =>
         IsRetryableDecline(code)
-            ? new PostingOutcome.RetryLater($"The card issuer asks to try again later ({code}): {message}") { VendorUnavailable = false }
+            ? new PostingOutcome.Declined(intentId, code, $"{message} {RetryableDeclineHint}") { Retryable = true }
             : new PostingOutcome.Declined(intentId, code, message);
 
     /// <summary>Classifies a PaymentIntent the vendor returned.</summary>
@@ -32,9 +42,8 @@ public static class VendorAnswerClassifier
         {
             "succeeded" => new PostingOutcome.Posted(intent.Id),
             "requires_action" => new PostingOutcome.ActionRequired(intent.Id, intent.NextAction?.RedirectToUrl?.Url),
-            // A retryable decline leaves the intent waiting for a new confirm: the next attempt confirms it again.
-            "requires_payment_method" when intent.LastPaymentError is { } error && !IsRetryableDecline(error.DeclineCode ?? error.Code) =>
-                new PostingOutcome.Declined(intent.Id, error.DeclineCode ?? error.Code ?? "card_declined", error.Message ?? "The card was declined."),
+            "requires_payment_method" when intent.LastPaymentError is { } error =>
+                Decline(intent.Id, error.DeclineCode ?? error.Code ?? "card_declined", error.Message ?? "The card was declined."),
             "requires_payment_method" or "requires_confirmation" => new PostingOutcome.ConfirmNeeded(intent.Id),
             "processing" => new PostingOutcome.RetryLater("The vendor is still processing the payment."),
             "canceled" => new PostingOutcome.Failed($"The PaymentIntent {intent.Id} was canceled at the vendor."),
@@ -73,9 +82,9 @@ public static class VendorAnswerClassifier
             || error.Type == "idempotency_error"
             || (error.Type == "invalid_request_error" && error.Param == "return_url"));
 
-    /// <summary>True if the failure is worth an immediate retry within the same attempt (Polly's predicate).</summary>
+    /// <summary>True if the failure is worth a retry within the same attempt, after a backoff (Polly's predicate): the vendor failed, or throttled.</summary>
     public static bool IsTransient(Exception exception) =>
-        ForException(exception, vendorReference: null) is PostingOutcome.RetryLater { VendorUnavailable: true };
+        ForException(exception, vendorReference: null) is PostingOutcome.RetryLater { VendorUnavailable: true } or PostingOutcome.RetryLater { Throttled: true };
 
     private static PostingOutcome? ForStripeError(StripeException ex, string? vendorReference)
     {
@@ -93,7 +102,18 @@ public static class VendorAnswerClassifier
                 error?.Message ?? ex.Message);
         }
 
-        if (shouldRetry || status >= 500 || status == 429 || status == 409 || status == 0)
+        if (status == 429)
+        {
+            // docs.stripe.com/rate-limits: "treat these limits as maximums and don't generate unnecessary load"; retry
+            // with exponential backoff. Throttling is an answer, not an outage: it never opens the circuit.
+            return new PostingOutcome.RetryLater($"Vendor throttled the request (429 {error?.Code ?? error?.Type}): {error?.Message ?? ex.Message}".TrimEnd(' ', ':'))
+            {
+                VendorUnavailable = false,
+                Throttled = true,
+            };
+        }
+
+        if (shouldRetry || status >= 500 || status == 409 || status == 0)
         {
             return new PostingOutcome.RetryLater($"Vendor answered {status} {error?.Code ?? error?.Type}: {error?.Message ?? ex.Message}".TrimEnd(' ', ':'));
         }

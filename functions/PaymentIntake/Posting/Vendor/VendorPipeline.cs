@@ -75,7 +75,15 @@ public sealed class VendorPipeline
     public async ValueTask<T> CallAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
     {
         await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Stripe.StripeException ex) when ((int)ex.HttpStatusCode == 429)
+        {
+            _pacer.SlowDown(); // Stripe throttled us: send less for a while
+            throw;
+        }
     }
 }
 

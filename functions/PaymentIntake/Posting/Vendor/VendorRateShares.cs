@@ -99,12 +99,46 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
 
 /// <summary>
 /// Paces this instance's vendor requests at its share of the rate, evenly spaced (no bursts, so Stripe's burst
-/// allowance is never relied on); callers wait their turn. The share may change between requests.
+/// allowance is never relied on); callers wait their turn. The share may change between requests. After a 429 it
+/// sends at half its pace (halving again on each further 429, down to an eighth) until <see cref="SlowDownTime"/> has
+/// passed without one.
 /// </summary>
 public sealed class VendorPacer(VendorRateShares shares, TimeProvider time) : IDisposable
 {
+    /// <summary>How long a slow-down lasts after the last 429.</summary>
+    public static readonly TimeSpan SlowDownTime = TimeSpan.FromSeconds(10);
+
+    /// <summary>The lowest fraction of its share an instance slows down to.</summary>
+    public const double MinSlowDown = 1.0 / 8;
+
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Lock _slow = new();
     private DateTimeOffset _next = DateTimeOffset.MinValue;
+    private double _factor = 1;
+    private DateTimeOffset _slowUntil = DateTimeOffset.MinValue;
+
+    /// <summary>The fraction of its share this instance sends at now: below 1 for <see cref="SlowDownTime"/> after a 429.</summary>
+    public double Factor
+    {
+        get
+        {
+            lock (_slow)
+            {
+                return time.GetUtcNow() < _slowUntil ? _factor : 1;
+            }
+        }
+    }
+
+    /// <summary>Stripe answered 429: halve this instance's pace (down to <see cref="MinSlowDown"/>) for <see cref="SlowDownTime"/>.</summary>
+    public void SlowDown()
+    {
+        lock (_slow)
+        {
+            var now = time.GetUtcNow();
+            _factor = Math.Max(MinSlowDown, (now < _slowUntil ? _factor : 1) / 2);
+            _slowUntil = now + SlowDownTime;
+        }
+    }
 
     /// <summary>Waits until this instance may send one request.</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
@@ -120,7 +154,7 @@ public sealed class VendorPacer(VendorRateShares shares, TimeProvider time) : ID
                 await Task.Delay(at - now, time, cancellationToken).ConfigureAwait(false);
             }
 
-            _next = at + TimeSpan.FromSeconds(1 / rate);
+            _next = at + TimeSpan.FromSeconds(1 / (rate * Factor));
         }
         finally
         {
