@@ -58,8 +58,11 @@ public static class EventIds
     /// <summary>The vendor probe failed.</summary>
     public const int ProbeFailed = 5000;
 
-    /// <summary>The vendor state changed (up, degraded, down): the outage alert matches it.</summary>
+    /// <summary>The vendor state changed (up, degraded, down, misconfigured): the outage and misconfiguration alerts match it.</summary>
     public const int VendorStateChanged = 5001;
+
+    /// <summary>The vendor refused our key (401/403 to the probe): the misconfiguration alert matches it.</summary>
+    public const int VendorMisconfigured = 5003;
 
     /// <summary>The minute's operations snapshot (vendor state, oldest unposted payment, poison, failed batches): the alerts read it.</summary>
     public const int OperationsSnapshot = 5200;

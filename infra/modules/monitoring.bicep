@@ -60,6 +60,16 @@ traces
     or (tostring(customDimensions.EventName) == "OperationsSnapshot" and vendorState == "down")
 '''
 
+// The probe's key is refused (401/403: revoked, or a restricted key without Balance read): nothing can be posted
+// until operators fix Stripe:ApiKey. Not an outage, so its own alert.
+var vendorMisconfiguredQuery = '''
+traces
+| extend newState = coalesce(tostring(customDimensions.NewState), tostring(customDimensions.prop__NewState)), vendorState = coalesce(tostring(customDimensions.VendorState), tostring(customDimensions.prop__VendorState))
+| where tostring(customDimensions.EventName) == "VendorMisconfigured"
+    or (tostring(customDimensions.EventName) == "VendorStateChanged" and newState == "misconfigured")
+    or (tostring(customDimensions.EventName) == "OperationsSnapshot" and vendorState == "misconfigured")
+'''
+
 var oldestUnpostedQuery = '''
 traces
 | where tostring(customDimensions.EventName) == "OperationsSnapshot"
@@ -91,6 +101,18 @@ var alerts = [
     severity: 1
     windowSize: 'PT5M'
     query: vendorDownQuery
+    timeAggregation: 'Count'
+    measure: ''
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    key: 'vendor-misconfigured'
+    displayName: 'Billing vendor refuses our key'
+    description: 'Stripe answers 401/403 to the probe: the key is revoked or a restricted key lacks a permission (see the README). Intake keeps accepting; nothing is posted until Stripe:ApiKey is fixed.'
+    severity: 1
+    windowSize: 'PT5M'
+    query: vendorMisconfiguredQuery
     timeAggregation: 'Count'
     measure: ''
     operator: 'GreaterThan'

@@ -49,6 +49,7 @@ public sealed partial class TelemetryTests
         {
             CircuitLog.VendorStateChanged(logger, "up", "down", null);
             CircuitLog.ProbeFailed(logger, "vendor unreachable");
+            CircuitLog.VendorMisconfigured(logger, 403, "the key lacks rak_balance_read");
             OperationsSnapshot.Snapshot(logger, "down", 1800, 40, 2, 1);
         });
         var emittedNames = traces.Select(t => Name(t)).OfType<string>().ToHashSet(StringComparer.Ordinal);

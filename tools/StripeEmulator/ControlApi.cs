@@ -37,6 +37,7 @@ internal static class ControlApi
                 "server_error" or "500" => FaultMode.ServerError,
                 "timeout" => FaultMode.Timeout,
                 "rate_limit" or "429" => FaultMode.RateLimit,
+                "permission_error" or "403" => FaultMode.PermissionError,
                 "drop_response" => FaultMode.DropResponse,
                 _ => null,
             };

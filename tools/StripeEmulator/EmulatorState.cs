@@ -16,6 +16,11 @@ public enum FaultMode
     Timeout,
     /// <summary>Answer 429 <c>rate_limit</c>.</summary>
     RateLimit,
+    /// <summary>
+    /// Answer 403 <c>permission_error</c>, as Stripe answers a restricted key (<c>rk_…</c>) without the permission
+    /// for the endpoint (docs.stripe.com/keys#limit-access, docs.stripe.com/error-codes).
+    /// </summary>
+    PermissionError,
     /// <summary>Carry the request out, then drop the connection: the client never learns the answer.</summary>
     DropResponse,
 }

@@ -172,6 +172,9 @@ internal static class StripeApi
             case FaultMode.RateLimit:
                 await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
                 return;
+            case FaultMode.PermissionError:
+                await Write(ctx, new ApiAnswer(403, StripeJson.Error("invalid_request_error", "The provided key does not have the required permissions for this endpoint. Having the 'rak_balance_read' permission would allow this request to continue."))).ConfigureAwait(false);
+                return;
             case FaultMode.Timeout:
                 try
                 {

@@ -29,6 +29,7 @@ internal static class StatusCommand
             ctx.Out.KeyValues("PaymentFunctions status", [
                 ("vendor", Render.Text(vendor, "state")),
                 ("down since", Render.Text(vendor, "downSince")),
+                ("key refused since", Render.Text(vendor, "misconfiguredSince")),
                 ("circuit", $"{Render.Text(vendor, "circuit")} ({Render.Text(vendor, "consecutiveFailures")} consecutive failures)"),
                 ("last successful vendor call", Render.Text(vendor, "lastSuccessAt")),
                 ("queue payments", Render.Text(queues, "payments")),

@@ -82,6 +82,10 @@ public static partial class PaymentValidator
                 // Stripe: amounts in three-decimal currencies must end in 0 (docs: currencies, "three-decimal currencies").
                 Add("amount", $"amount in {currency} (three decimals) must be a multiple of 10 minor units, not {minor}.");
             }
+            else if (currency is not null && amount is { } charged && StripeMinimums.Problem(charged, currency) is { } tooSmall)
+            {
+                Add("amount", tooSmall);
+            }
 
             var paymentMethodId = RequiredString(root, "paymentMethodId", Add);
             if (paymentMethodId is not null && TextScreening.ContainsCardNumber(paymentMethodId))

@@ -36,7 +36,11 @@ public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> 
 public sealed record FinalCounts(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus);
 
 /// <summary>The vendor as the shared circuit sees it.</summary>
-public sealed record VendorStatus(string State, DateTimeOffset? DownSince, string Circuit, int ConsecutiveFailures, DateTimeOffset? OpenUntil, DateTimeOffset? LastSuccessAt);
+public sealed record VendorStatus(string State, DateTimeOffset? DownSince, string Circuit, int ConsecutiveFailures, DateTimeOffset? OpenUntil, DateTimeOffset? LastSuccessAt)
+{
+    /// <summary>Since when Stripe refuses our key (the state is then <c>misconfigured</c>); null otherwise.</summary>
+    public DateTimeOffset? MisconfiguredSince { get; init; }
+}
 
 /// <summary>Builds the operations status: queues, payments in flight, vendor, poison.</summary>
 public sealed class OpsStatusService(
@@ -89,7 +93,7 @@ public sealed class OpsStatusService(
             unread);
 
         var c = await circuitState.ConfigureAwait(false);
-        var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt);
+        var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt) { MisconfiguredSince = c.MisconfiguredSince };
         var (since, byStatus) = await finalCounts.ConfigureAwait(false);
         return new OpsStatus(
             now,

@@ -8,7 +8,7 @@ namespace PaymentIntake.Operations;
 /// <summary>The answer of <c>GET /api/ready</c>: whether this instance can accept payments, and the vendor as the circuit sees it.</summary>
 /// <param name="Ready">True when storage answered (intake needs storage, not the vendor).</param>
 /// <param name="Storage"><c>ok</c>, or why storage could not be reached.</param>
-/// <param name="Vendor"><c>up</c>, <c>degraded</c> or <c>down</c>; <c>unknown</c> without storage. Informational: intake works while the vendor is down.</param>
+/// <param name="Vendor"><c>up</c>, <c>degraded</c>, <c>down</c> or <c>misconfigured</c>; <c>unknown</c> without storage. Informational: intake works while the vendor is down.</param>
 public sealed record ReadinessReport(bool Ready, string Storage, string Vendor);
 
 /// <summary>Checks what intake depends on: the payments queue and the tables (through the shared vendor circuit row).</summary>

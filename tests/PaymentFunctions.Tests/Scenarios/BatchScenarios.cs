@@ -166,7 +166,7 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
         var ids = (await ReportAsync(system, "mismatch")).GetProperty("accepted").EnumerateArray()
             .ToDictionary(a => a.GetProperty("invoiceId").GetString()!, a => a.GetProperty("paymentId").GetString()!);
 
-        Assert.Equal("check amount 100.00 differs from invoice in_mismatch001's amount due 120.00",
+        Assert.Equal("check amount 100.00 differs from invoice in_mismatch001's amount remaining 120.00",
             (await system.WaitForStatusAsync(ids["in_mismatch001"], "failed")).GetProperty("lastError").GetString());
         Assert.Contains("is already paid", (await system.WaitForStatusAsync(ids["in_paid002"], "failed")).GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Contains("is void", (await system.WaitForStatusAsync(ids["in_void003"], "failed")).GetProperty("lastError").GetString(), StringComparison.Ordinal);

@@ -18,6 +18,24 @@ public sealed class PaymentValidatorTests
     }
 
     [Theory]
+    [InlineData("usd", 49, "amount must be at least 50 minor units (0.50 USD), Stripe's minimum charge in usd, not 49.")]
+    [InlineData("jpy", 49, "amount must be at least 50 minor units (50 JPY), Stripe's minimum charge in jpy, not 49.")]
+    [InlineData("gbp", 29, "amount must be at least 30 minor units (0.30 GBP), Stripe's minimum charge in gbp, not 29.")]
+    public void Validate_BelowStripesMinimumCharge_NamesTheMinimum(string currency, long amount, string message)
+    {
+        var (_, errors) = Validate($$"""{"memberId":"M1","amount":{{amount}},"currency":"{{currency}}","paymentMethodId":"pm_card_visa"}""");
+
+        Assert.Equal([message], errors!["amount"]);
+    }
+
+    [Theory]
+    [InlineData("usd", 50)]
+    [InlineData("gbp", 30)]
+    [InlineData("kwd", 10)] // no documented minimum: not checked here
+    public void Validate_AtStripesMinimumCharge_IsAccepted(string currency, long amount) =>
+        Assert.Null(Validate($$"""{"memberId":"M1","amount":{{amount}},"currency":"{{currency}}","paymentMethodId":"pm_card_visa"}""").Errors);
+
+    [Theory]
     [InlineData("""{"memberId":"M1","amount":12.5,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
     [InlineData("""{"memberId":"M1","amount":"100","currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]
     [InlineData("""{"memberId":"M1","amount":0,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "amount")]

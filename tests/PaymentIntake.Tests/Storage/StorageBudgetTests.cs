@@ -112,6 +112,27 @@ public sealed class StorageBudgetTests
         Assert.Contains(Flatten(thrown), e => e is StorageTimeoutException);
     }
 
+    /// <summary>What the SDK ends in when storage is away: each counts as unavailable, alone or as every try of an aggregate; a bug does not.</summary>
+    [Fact]
+    public void Faults_TransportFailures_AreUnavailable_ButNotOtherErrors()
+    {
+        Exception[] away =
+        [
+            new Azure.RequestFailedException(0, "connection refused"),
+            new Azure.RequestFailedException(503, "server busy"),
+            new HttpRequestException("no route"),
+            new IOException("Connection reset by peer"),
+            new System.Net.Sockets.SocketException(104),
+            new StorageTimeoutException(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), new TaskCanceledException()),
+        ];
+
+        Assert.All(away, e => Assert.True(StorageFaults.IsUnavailable(e), e.GetType().Name));
+        Assert.True(StorageFaults.IsUnavailable(new AggregateException(away)));
+        Assert.False(StorageFaults.IsUnavailable(new Azure.RequestFailedException(403, "forbidden")));
+        Assert.False(StorageFaults.IsUnavailable(new AggregateException(new IOException("reset"), new InvalidOperationException("bug"))));
+        Assert.False(StorageFaults.IsUnavailable(new InvalidOperationException("bug")));
+    }
+
     private static IEnumerable<Exception> Flatten(Exception exception) =>
         exception is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : [exception];
 }

@@ -15,6 +15,12 @@ public sealed record CircuitState(
     /// </summary>
     public string FailingPayments { get; init; } = "";
 
+    /// <summary>
+    /// Since when the probe's key is refused (401/403: revoked, or a restricted key without Balance read): the app is
+    /// misconfigured, which operators must fix; not an outage. Cleared by any answer.
+    /// </summary>
+    public DateTimeOffset? MisconfiguredSince { get; init; }
+
     /// <summary>Calls flow.</summary>
     public const string Closed = "closed";
 
@@ -89,7 +95,7 @@ public static class CircuitPolicy
 
     /// <summary>True when a success must be written (anything but a clean closed circuit).</summary>
     public static bool SuccessChangesState(CircuitState state) =>
-        state is not { State: CircuitState.Closed, ConsecutiveFailures: 0 } || state.LastSuccessAt is null;
+        state is not { State: CircuitState.Closed, ConsecutiveFailures: 0, MisconfiguredSince: null } || state.LastSuccessAt is null;
 
     /// <summary>
     /// True when the vendor failure of a payment that failed before, at <paramref name="previousFailureAt"/>, follows

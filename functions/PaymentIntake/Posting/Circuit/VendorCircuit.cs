@@ -52,6 +52,9 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
         return false;
     }
 
+    /// <summary>The vendor refused our key: misconfigured (shown to operators, alerted), not down.</summary>
+    public Task RecordMisconfiguredAsync(CancellationToken cancellationToken) => store.RecordMisconfiguredAsync(cancellationToken);
+
     /// <summary>A deliberate probe failed through its retries: open at once.</summary>
     public Task RecordProbeFailedAsync(CancellationToken cancellationToken) => store.RecordProbeFailureAsync(cancellationToken);
 }

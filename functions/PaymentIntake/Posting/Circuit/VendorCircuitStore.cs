@@ -89,6 +89,10 @@ public sealed class VendorCircuitStore
             s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration, paymentId) is var next && next != s ? next : null,
             cancellationToken);
 
+    /// <summary>Records that the vendor refused our key (401/403): misconfigured since now, unless already so. The circuit is not touched.</summary>
+    public Task RecordMisconfiguredAsync(CancellationToken cancellationToken) =>
+        UpdateAsync(s => s.MisconfiguredSince is null ? s with { MisconfiguredSince = _time.GetUtcNow() } : null, cancellationToken);
+
     /// <summary>Records a failed probe: a deliberate read that failed through its retries opens the circuit at once.</summary>
     public Task RecordProbeFailureAsync(CancellationToken cancellationToken) =>
         UpdateAsync(s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), failureThreshold: 1, _options.CircuitBreakDuration), cancellationToken);
@@ -146,6 +150,7 @@ public sealed class VendorCircuitStore
             ["DownSince"] = state.DownSince,
             ["LastSuccessAt"] = state.LastSuccessAt,
             ["FailingPayments"] = state.FailingPayments,
+            ["MisconfiguredSince"] = state.MisconfiguredSince,
         };
         try
         {
@@ -184,17 +189,24 @@ public sealed class VendorCircuitStore
         e.GetDateTimeOffset("LastSuccessAt"))
     {
         FailingPayments = e.GetString("FailingPayments") ?? "",
+        MisconfiguredSince = e.GetDateTimeOffset("MisconfiguredSince"),
     };
 }
 
-/// <summary>The vendor's state as operators see it: <c>up</c>, <c>degraded</c> (failures, circuit still closed) or <c>down</c>.</summary>
+/// <summary>
+/// The vendor's state as operators see it: <c>misconfigured</c> (our key is refused: fix the configuration),
+/// <c>down</c> (circuit open), <c>degraded</c> (failures, circuit still closed) or <c>up</c>.
+/// </summary>
 public static class VendorState
 {
     /// <summary>Maps the circuit to the vendor state.</summary>
     public static string Of(CircuitState circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        return circuit.State != CircuitState.Closed ? "down" : circuit.ConsecutiveFailures > 0 ? "degraded" : "up";
+        return circuit.MisconfiguredSince is not null ? "misconfigured"
+            : circuit.State != CircuitState.Closed ? "down"
+            : circuit.ConsecutiveFailures > 0 ? "degraded"
+            : "up";
     }
 }
 
@@ -209,4 +221,8 @@ internal static partial class CircuitLog
 
     [LoggerMessage(EventId = EventIds.ProbeFailed, EventName = nameof(EventIds.ProbeFailed), Level = LogLevel.Warning, Message = "Vendor probe failed: {Reason}")]
     public static partial void ProbeFailed(ILogger logger, string reason);
+
+    /// <summary>The misconfiguration alert matches this event.</summary>
+    [LoggerMessage(EventId = EventIds.VendorMisconfigured, EventName = nameof(EventIds.VendorMisconfigured), Level = LogLevel.Error, Message = "The vendor refused our key ({Status}): {Reason}. Fix Stripe:ApiKey (a restricted key needs the permissions listed in the README)")]
+    public static partial void VendorMisconfigured(ILogger logger, int status, string reason);
 }

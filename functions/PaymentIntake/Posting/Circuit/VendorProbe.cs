@@ -20,6 +20,14 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
         {
             await pipeline.CallAsync(ct => _balance.GetAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
+        catch (StripeException ex) when (ex.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            // Our key is refused (revoked, or a restricted key without Balance read): operators must fix the
+            // configuration. That is not an outage, so the probe does not open the circuit.
+            CircuitLog.VendorMisconfigured(logger, (int)ex.HttpStatusCode, ex.StripeError?.Message ?? ex.Message);
+            await circuit.RecordMisconfiguredAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater later)
         {
             CircuitLog.ProbeFailed(logger, later.Reason);

@@ -8,7 +8,7 @@ namespace PaymentIntake.Posting.Vendor;
 /// Settles an invoice: a mail-in check is recorded against it as paid outside Stripe (<c>paid_out_of_band</c>); a card
 /// payment pays it with the member's payment method, attached to the invoice's customer first as Stripe requires
 /// (docs.stripe.com/api/invoices/pay#pay_invoice-payment_method). Either way only after checking that the invoice is
-/// open and that the payment pays exactly its amount due; anything else is <c>failed</c> with the reason, never
+/// open and that the payment pays exactly what it still owes (amount remaining); anything else is <c>failed</c> with the reason, never
 /// silently marked paid. The invoice's metadata names the payment, so a retry after a lost answer recognises its own
 /// payment.
 /// </summary>
@@ -94,8 +94,10 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
         "draft" => $"invoice {invoice.Id} is a draft (not finalized); {NotTaken(payment)}",
         _ when !string.Equals(invoice.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase) =>
             $"{payment.Kind} currency {payment.Currency} differs from invoice {invoice.Id}'s currency {invoice.Currency}",
-        _ when invoice.AmountDue != payment.Amount =>
-            string.Create(CultureInfo.InvariantCulture, $"{payment.Kind} amount {payment.Amount / 100m:0.00} differs from invoice {invoice.Id}'s amount due {invoice.AmountDue / 100m:0.00}"),
+        // Since basil an invoice can be paid in parts: what is still owed is amount_remaining, not amount_due
+        // (docs.stripe.com/api/invoices/object#invoice_object-amount_remaining).
+        _ when invoice.AmountRemaining != payment.Amount =>
+            string.Create(CultureInfo.InvariantCulture, $"{payment.Kind} amount {payment.Amount / 100m:0.00} differs from invoice {invoice.Id}'s amount remaining {invoice.AmountRemaining / 100m:0.00}"),
         _ => null,
     };
 

@@ -155,4 +155,23 @@ public sealed class CircuitPolicyTests
     [Fact]
     public void SuccessChangesState_FailuresCounted_True() =>
         Assert.True(CircuitPolicy.SuccessChangesState(CircuitState.Initial with { ConsecutiveFailures = 1, LastSuccessAt = Now }));
+
+    [Fact]
+    public void SuccessChangesState_Misconfigured_True_AndTheAnswerClearsIt()
+    {
+        var refused = CircuitState.Initial with { LastSuccessAt = Now, MisconfiguredSince = Now.AddMinutes(-3) };
+
+        Assert.True(CircuitPolicy.SuccessChangesState(refused));
+        Assert.Null(CircuitPolicy.OnSuccess(refused, Now).MisconfiguredSince);
+    }
+
+    [Theory]
+    [InlineData(CircuitState.Closed, 0, false, "up")]
+    [InlineData(CircuitState.Closed, 2, false, "degraded")]
+    [InlineData(CircuitState.Open, 5, false, "down")]
+    [InlineData(CircuitState.HalfOpen, 5, false, "down")]
+    [InlineData(CircuitState.Closed, 0, true, "misconfigured")]
+    [InlineData(CircuitState.Open, 5, true, "misconfigured")] // payments' 401s may open it; the cause shown is the key
+    public void VendorState_Of_TheCircuit(string state, int failures, bool misconfigured, string expected) =>
+        Assert.Equal(expected, VendorState.Of(CircuitState.Initial with { State = state, ConsecutiveFailures = failures, MisconfiguredSince = misconfigured ? Now : null }));
 }
