@@ -30,7 +30,7 @@ public static class StorageOutage
         ArgumentNullException.ThrowIfNull(invoke);
         var services = http.RequestServices;
         var budget = services.GetRequiredService<IOptions<PaymentIntakeOptions>>().Value.StorageTimeout;
-        using (StorageBudget.Begin(budget, services.GetService<TimeProvider>() ?? TimeProvider.System))
+        using (StorageBudget.Begin(budget, services.GetRequiredService<TimeProvider>()))
         {
             try
             {

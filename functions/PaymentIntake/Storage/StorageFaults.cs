@@ -6,16 +6,16 @@ namespace PaymentIntake.Storage;
 public static class StorageFaults
 {
     /// <summary>
-    /// No answer in time (<see cref="StorageTimeoutException"/>), no connection (status 0,
-    /// <see cref="HttpRequestException"/>), a connection cut while the answer was read (<see cref="IOException"/>,
-    /// <see cref="System.Net.Sockets.SocketException"/>), 408, 500 (OperationTimedOut) or 503 (ServerBusy); an
+    /// No answer in time (<see cref="StorageTimeoutException"/>), no connection or one cut mid-answer (status 0, as
+    /// <see cref="StorageRetryPolicy"/> reports both; <see cref="HttpRequestException"/>), 408, 500
+    /// (OperationTimedOut) or 503 (ServerBusy); an
     /// <see cref="AggregateException"/> of the SDK's tries when every try failed so.
     /// </summary>
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         StorageTimeoutException => true,
         RequestFailedException { Status: 0 or 408 or 500 or 503 } => true,
-        HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
+        HttpRequestException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         _ => false,
     };

@@ -10,7 +10,9 @@ namespace PaymentIntake.Storage;
 /// waits at most <c>PaymentIntake:StorageTryTimeout</c>; inside an HTTP request's <see cref="StorageBudget"/> no try
 /// waits past the budget, no delay outlasts it and no retry starts once it is spent. A try that storage did not
 /// answer in time ends in a <see cref="StorageTimeoutException"/> (the SDK's own is a bare
-/// <see cref="TaskCanceledException"/>, indistinguishable from a cancelled request).
+/// <see cref="TaskCanceledException"/>, indistinguishable from a cancelled request), and a connection cut while the
+/// answer was read in a <see cref="RequestFailedException"/> with status 0, as a refused connection does — so a
+/// client's broken request body (an <see cref="IOException"/> too) is never taken for a storage outage.
 /// </summary>
 public sealed class StorageRetryPolicy(TimeSpan tryTimeout) : RetryPolicy(Retries, new BudgetedDelay())
 {
@@ -27,9 +29,9 @@ public sealed class StorageRetryPolicy(TimeSpan tryTimeout) : RetryPolicy(Retrie
         {
             await base.ProcessAsync(message, pipeline).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!message.CancellationToken.IsCancellationRequested && Timeouts(ex) is { } timeout)
+        catch (Exception ex) when (!message.CancellationToken.IsCancellationRequested && Unavailable(ex) is { } unavailable)
         {
-            throw timeout;
+            throw unavailable;
         }
     }
 
@@ -40,9 +42,9 @@ public sealed class StorageRetryPolicy(TimeSpan tryTimeout) : RetryPolicy(Retrie
         {
             base.Process(message, pipeline);
         }
-        catch (Exception ex) when (!message.CancellationToken.IsCancellationRequested && Timeouts(ex) is { } timeout)
+        catch (Exception ex) when (!message.CancellationToken.IsCancellationRequested && Unavailable(ex) is { } unavailable)
         {
-            throw timeout;
+            throw unavailable;
         }
     }
 
@@ -74,13 +76,20 @@ public sealed class StorageRetryPolicy(TimeSpan tryTimeout) : RetryPolicy(Retrie
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    // The SDK ends a try that outlasted its network timeout with a TaskCanceledException while the caller's token is
-    // not cancelled; after several tries it throws an AggregateException of each try's failure.
-    private Exception? Timeouts(Exception exception) => exception switch
+    // What the SDK lets through bare, said as a storage failure: a try that outlasted its network timeout ends in a
+    // TaskCanceledException while the caller's token is not cancelled; a connection cut while the answer was read ends
+    // in an IOException (or SocketException). After several tries it throws an AggregateException of each try's failure.
+    private Exception? Unavailable(Exception exception) => exception switch
+    {
+        AggregateException aggregate when aggregate.InnerExceptions.Any(e => Said(e) is not null) =>
+            new AggregateException(aggregate.Message, aggregate.InnerExceptions.Select(e => Said(e) ?? e)),
+        _ => Said(exception),
+    };
+
+    private Exception? Said(Exception exception) => exception switch
     {
         OperationCanceledException canceled => new StorageTimeoutException(TryTimeout, StorageBudget.Current?.Total, canceled),
-        AggregateException aggregate when aggregate.InnerExceptions.Any(e => e is OperationCanceledException) =>
-            new AggregateException(aggregate.Message, aggregate.InnerExceptions.Select(e => e is OperationCanceledException c ? new StorageTimeoutException(TryTimeout, StorageBudget.Current?.Total, c) : e)),
+        IOException or System.Net.Sockets.SocketException => new RequestFailedException(0, $"The connection to storage was cut while its answer was read: {exception.Message}", exception),
         _ => null,
     };
 

@@ -121,16 +121,55 @@ public sealed class StorageBudgetTests
             new Azure.RequestFailedException(0, "connection refused"),
             new Azure.RequestFailedException(503, "server busy"),
             new HttpRequestException("no route"),
-            new IOException("Connection reset by peer"),
-            new System.Net.Sockets.SocketException(104),
             new StorageTimeoutException(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), new TaskCanceledException()),
         ];
 
         Assert.All(away, e => Assert.True(StorageFaults.IsUnavailable(e), e.GetType().Name));
         Assert.True(StorageFaults.IsUnavailable(new AggregateException(away)));
         Assert.False(StorageFaults.IsUnavailable(new Azure.RequestFailedException(403, "forbidden")));
-        Assert.False(StorageFaults.IsUnavailable(new AggregateException(new IOException("reset"), new InvalidOperationException("bug"))));
+        Assert.False(StorageFaults.IsUnavailable(new AggregateException(new HttpRequestException("reset"), new InvalidOperationException("bug"))));
         Assert.False(StorageFaults.IsUnavailable(new InvalidOperationException("bug")));
+        Assert.False(StorageFaults.IsUnavailable(new IOException("a client's broken request body"))); // only the storage policy speaks for storage
+    }
+
+    /// <summary>
+    /// Storage that cuts the connection while its answer is read (a real socket: headers, then part of the body,
+    /// then gone): the policy reports it as status 0, as a refused connection — storage unavailable.
+    /// </summary>
+    [Fact]
+    public async Task StorageCuttingItsAnswer_InsideABudget_EndsInStorageUnavailable()
+    {
+        using var cutting = new TcpListener(IPAddress.Loopback, 0);
+        cutting.Start();
+        var port = ((IPEndPoint)cutting.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await cutting.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                _ = await stream.ReadAsync(new byte[4096], stop.Token);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: application/xml\r\n\r\n<partial"u8.ToArray(), stop.Token);
+            }
+        });
+        using var services = Services(new()
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
+            ["PaymentIntake:StorageTimeout"] = "00:00:01",
+            ["PaymentIntake:StorageTryTimeout"] = "00:00:01",
+        });
+        var queue = services.GetRequiredService<QueueServiceClient>().GetQueueClient("payments");
+
+        Exception thrown;
+        using (StorageBudget.Begin(TimeSpan.FromSeconds(1), TimeProvider.System))
+        {
+            thrown = await Assert.ThrowsAnyAsync<Exception>(() => queue.GetPropertiesAsync());
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serving);
+        Assert.True(StorageFaults.IsUnavailable(thrown), thrown.ToString());
     }
 
     private static IEnumerable<Exception> Flatten(Exception exception) =>
