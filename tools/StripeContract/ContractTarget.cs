@@ -15,9 +15,49 @@ public abstract class ContractTarget
     /// <summary>An open invoice of <paramref name="amount"/> minor units, as billing would have made it; returns its id.</summary>
     public abstract Task<string> OpenInvoiceAsync(long amount, CancellationToken cancellationToken);
 
-    /// <summary>Stripe.net with retries off, against <paramref name="apiBase"/> (null: Stripe's own).</summary>
+    /// <summary>
+    /// Stripe.net with retries off, against <paramref name="apiBase"/> (null: Stripe's own), at most 20 requests a
+    /// second: under a sandbox's global limit of 25/s (docs.stripe.com/rate-limits), so no step is answered 429.
+    /// </summary>
     protected static StripeClient NewClient(string key, string? apiBase) =>
-        new(key, httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: apiBase);
+        new(key, httpClient: new SystemNetHttpClient(new HttpClient(new PacingHandler(TimeSpan.FromSeconds(1.0 / 20)) { InnerHandler = new SocketsHttpHandler() }), maxNetworkRetries: 0), apiBase: apiBase);
+
+    /// <summary>Spaces requests at least <paramref name="gap"/> apart, one after the other.</summary>
+    private sealed class PacingHandler(TimeSpan gap) : DelegatingHandler
+    {
+        private readonly SemaphoreSlim _turn = new(1, 1);
+        private DateTimeOffset _next = DateTimeOffset.MinValue;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_next - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+
+                _next = DateTimeOffset.UtcNow + gap;
+            }
+            finally
+            {
+                _turn.Release();
+            }
+
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _turn.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }
 
 /// <summary>Stripe's test mode, with a test secret key (live keys are refused before any request).</summary>

@@ -9,8 +9,20 @@ internal static class ControlApi
     /// <summary>Body of <c>POST /_emulator/payment_methods</c>: a PaymentMethod as a front end creates it.</summary>
     internal sealed record PaymentMethodRequest(string Card);
 
-    /// <summary>Body of <c>POST /_emulator/settings</c>.</summary>
-    internal sealed record SettingsRequest(double? IdempotencyKeyLifetimeSeconds, double? HangSeconds, int? RateLimitPerSecond, Uri? WebhookUrl, string? WebhookSecret);
+    /// <summary>
+    /// Body of <c>POST /_emulator/settings</c>. <c>rateLimits</c>: <c>stripe</c> (Stripe's sandbox limits, the default)
+    /// or <c>none</c>, applied first; then <c>rateLimitPerSecond</c> (global), <c>endpointRateLimitPerSecond</c> and
+    /// <c>searchRateLimitPerSecond</c> each set one limit (0: none), as Stripe raises an account's limits on request.
+    /// </summary>
+    internal sealed record SettingsRequest(
+        double? IdempotencyKeyLifetimeSeconds,
+        double? HangSeconds,
+        string? RateLimits,
+        int? RateLimitPerSecond,
+        int? EndpointRateLimitPerSecond,
+        int? SearchRateLimitPerSecond,
+        Uri? WebhookUrl,
+        string? WebhookSecret);
 
     /// <summary>Body of <c>POST /_emulator/invoices</c>.</summary>
     internal sealed record InvoiceRequest(string? Id, long AmountDue, string? Currency, string? Status);
@@ -74,9 +86,33 @@ internal static class ControlApi
                 state.HangTime = TimeSpan.FromSeconds(hang);
             }
 
+            switch (request.RateLimits?.ToLowerInvariant())
+            {
+                case null:
+                    break;
+                case "stripe":
+                    state.Limits.UseStripeDefaults();
+                    break;
+                case "none":
+                    state.Limits.Lift();
+                    break;
+                default:
+                    return Results.Problem(statusCode: 400, title: "Unknown rateLimits", detail: "Use stripe (Stripe's sandbox limits) or none.");
+            }
+
             if (request.RateLimitPerSecond is { } rate)
             {
-                state.RateLimitPerSecond = rate > 0 ? rate : null;
+                state.Limits.GlobalPerSecond = rate > 0 ? rate : null;
+            }
+
+            if (request.EndpointRateLimitPerSecond is { } endpointRate)
+            {
+                state.Limits.EndpointPerSecond = endpointRate > 0 ? endpointRate : null;
+            }
+
+            if (request.SearchRateLimitPerSecond is { } searchRate)
+            {
+                state.Limits.SearchPerSecond = searchRate > 0 ? searchRate : null;
             }
 
             if (request.WebhookUrl is not null)
@@ -89,7 +125,7 @@ internal static class ControlApi
                 state.WebhookSecret = request.WebhookSecret;
             }
 
-            return Results.Ok(new { rateLimitPerSecond = state.RateLimitPerSecond, webhookUrl = state.WebhookUrl, idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
+            return Results.Ok(new { rateLimitPerSecond = state.Limits.GlobalPerSecond, endpointRateLimitPerSecond = state.Limits.EndpointPerSecond, searchRateLimitPerSecond = state.Limits.SearchPerSecond, webhookUrl = state.WebhookUrl, idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
         });
 
         control.MapGet("/ledger", (EmulatorState state) => Results.Ok(new

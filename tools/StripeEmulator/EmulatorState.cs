@@ -103,7 +103,6 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     private FaultPhase _faultPhase;
     private int _maxPerSecond;
     private long _rateLimited;
-    private (double Tokens, DateTimeOffset At)? _tokens;
     private long _requests;
     private long _faultsServed;
 
@@ -149,10 +148,17 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     /// <summary>The current fault mode.</summary>
     public FaultMode FaultMode { get { lock (_faultLock) { return _faultMode; } } }
 
-    /// <summary>Stripe's rate limit: requests per second, with bursts up to that many (token bucket; null: unlimited). Excess requests get 429.</summary>
-    public int? RateLimitPerSecond { get; set; }
+    /// <summary>Stripe's rate limits: global, per endpoint, Search (Stripe's sandbox defaults; see <see cref="StripeRateLimiter"/>).</summary>
+    public StripeRateLimiter Limits { get; } = new(timeProvider);
 
-    /// <summary>Requests answered 429 by <see cref="RateLimitPerSecond"/>.</summary>
+    /// <summary>The global limit per second (null: none), as <c>POST /_emulator/settings {"rateLimitPerSecond": N}</c> sets it.</summary>
+    public int? RateLimitPerSecond
+    {
+        get => Limits.GlobalPerSecond;
+        set => Limits.GlobalPerSecond = value;
+    }
+
+    /// <summary>Requests answered 429 by <see cref="Limits"/>.</summary>
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
     /// <summary>The most requests that arrived within any rolling second.</summary>
@@ -219,11 +225,10 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Counts an arrival in the rolling second (for <see cref="MaxRequestsPerSecond"/>) and applies
-    /// <see cref="RateLimitPerSecond"/> as Stripe does, with a token bucket: a burst up to the limit, refilled at the
-    /// limit per second. False when the request must be answered 429.
+    /// Counts an arrival in the rolling second (for <see cref="MaxRequestsPerSecond"/>) and applies <see cref="Limits"/>;
+    /// null when admitted, else the limiter that refused it (the request must be answered 429).
     /// </summary>
-    internal bool Admit()
+    internal string? Admit(string endpoint)
     {
         var now = Time.GetUtcNow();
         lock (_window)
@@ -235,23 +240,15 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
             _window.Enqueue(now);
             _maxPerSecond = Math.Max(_maxPerSecond, _window.Count);
-            if (RateLimitPerSecond is not { } limit)
-            {
-                _tokens = null;
-                return true;
-            }
-
-            var tokens = _tokens is { } t ? Math.Min(limit, t.Tokens + ((now - t.At).TotalSeconds * limit)) : limit;
-            if (tokens < 1)
-            {
-                _tokens = (tokens, now);
-                Interlocked.Increment(ref _rateLimited);
-                return false;
-            }
-
-            _tokens = (tokens - 1, now);
-            return true;
         }
+
+        var refused = Limits.Admit(endpoint);
+        if (refused is not null)
+        {
+            Interlocked.Increment(ref _rateLimited);
+        }
+
+        return refused;
     }
 
     /// <summary>Counts a request to the Stripe API.</summary>

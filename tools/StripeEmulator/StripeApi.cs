@@ -104,6 +104,14 @@ internal static class StripeApi
 
     private static string? NullIfEmpty(StringValues value) => string.IsNullOrEmpty(value) ? null : value.ToString();
 
+    /// <summary>Stripe's answer to a rate-limited request: 429, <c>rate_limit</c>.</summary>
+    private static ApiAnswer RateLimited() =>
+        new(429, StripeJson.Error("invalid_request_error", "Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit"));
+
+    /// <summary>The named operation a request is (method and route template), the unit of Stripe's per-endpoint limit.</summary>
+    private static string EndpointName(HttpContext ctx) =>
+        $"{ctx.Request.Method} {(ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? ctx.Request.Path.ToString()}";
+
     private static ApiAnswer ServerError() => new(500, StripeJson.Error("api_error", "An unknown error occurred (emulated outage)."));
 
     private static async Task Handle(HttpContext ctx, EmulatorState state, IReadOnlyDictionary<string, Param> parameters, Func<IFormCollection, ApiAnswer> operation)
@@ -121,10 +129,12 @@ internal static class StripeApi
             state.ApiVersion = version;
         }
 
-        if (!state.Admit())
+        if (state.Admit(EndpointName(ctx)) is { } limiter)
         {
-            // docs.stripe.com/rate-limits: 429 before the endpoint runs, so nothing is saved under the key.
-            await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
+            // docs.stripe.com/rate-limits: 429 before the endpoint runs, so nothing is saved under the key; the header
+            // names the limiter that refused it.
+            ctx.Response.Headers["Stripe-Rate-Limited-Reason"] = limiter;
+            await Write(ctx, RateLimited()).ConfigureAwait(false);
             return;
         }
 
@@ -170,7 +180,7 @@ internal static class StripeApi
                 };
                 break;
             case FaultMode.RateLimit:
-                await Write(ctx, new ApiAnswer(429, StripeJson.Error("invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit"))).ConfigureAwait(false);
+                await Write(ctx, RateLimited()).ConfigureAwait(false);
                 return;
             case FaultMode.PermissionError:
                 await Write(ctx, new ApiAnswer(403, StripeJson.Error("invalid_request_error", "The provided key does not have the required permissions for this endpoint. Having the 'rak_balance_read' permission would allow this request to continue."))).ConfigureAwait(false);

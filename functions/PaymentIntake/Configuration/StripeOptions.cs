@@ -51,11 +51,18 @@ public sealed class StripeOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ApiKey.Contains("_live_", StringComparison.Ordinal) && ApiBase is { } apiBase && apiBase.Scheme != Uri.UriSchemeHttps)
+        if (IsLiveKey && ApiBase is { } apiBase && apiBase.Scheme != Uri.UriSchemeHttps)
         {
             yield return new ValidationResult("Stripe:ApiBase must be https with a live key: a live key is never sent in clear text.", [nameof(ApiBase)]);
         }
     }
+
+    /// <summary>True for a live-mode key (<c>sk_live_…</c>, <c>rk_live_…</c>); a test key is a sandbox's.</summary>
+    public bool IsLiveKey => IsLive(ApiKey);
+
+    /// <summary>True for a live-mode key (<c>sk_live_…</c>, <c>rk_live_…</c>); a test key is a sandbox's.</summary>
+    public static bool IsLive(string apiKey) =>
+        apiKey is not null && (apiKey.StartsWith("sk_live_", StringComparison.Ordinal) || apiKey.StartsWith("rk_live_", StringComparison.Ordinal));
 
     /// <summary>True when <see cref="WebhookSecret"/> holds a secret rather than nothing or an unresolved Key Vault reference.</summary>
     public bool HasWebhookSecret => !string.IsNullOrEmpty(WebhookSecret) && !NotAKeyVaultReferenceAttribute.IsUnresolved(WebhookSecret);

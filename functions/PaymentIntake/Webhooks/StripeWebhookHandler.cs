@@ -94,7 +94,7 @@ public sealed class StripeWebhookHandler(PaymentRepository payments, IOptions<St
     /// </summary>
     internal static bool IsAbout(Payment row, PaymentIntent intent, string to, bool livemode, string apiKey)
     {
-        var liveKey = apiKey.StartsWith("sk_live_", StringComparison.Ordinal) || apiKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        var liveKey = StripeOptions.IsLive(apiKey);
         if (livemode != liveKey)
         {
             return false;

@@ -45,6 +45,8 @@ public sealed class CoreServices : IAsyncDisposable
         // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
         ["PaymentIntake:StorageTimeout"] = "00:00:30",
         ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
+        ["Posting:VendorRatePerSecond"] = "80",
+        ["Posting:VendorEndpointRatePerSecond"] = "80",
         ["Posting:RateShareRefresh"] = "00:00:00.200",
         ["Posting:PostingLease"] = "00:00:05",
     };
@@ -56,6 +58,7 @@ public sealed class CoreServices : IAsyncDisposable
         Func<HttpRequestMessage, Task>? onVendorRequest = null)
     {
         var emulator = await StripeEmulatorServer.StartAsync();
+        emulator.State.Limits.Lift(); // as Stripe raises an account's limits on request: these tests are about other things
         var prefix = TestStorage.NewPrefix();
         var settings = Settings(azurite.ConnectionString, emulator, prefix);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

@@ -113,6 +113,9 @@ public sealed class TestSystem : IAsyncDisposable
     private static async Task<Parts> PrepareAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides)
     {
         var emulator = await StripeEmulatorServer.StartAsync();
+        // Stripe raises an account's limits on request; most scenarios are about something else than its limits, which
+        // the throttling scenarios put back.
+        emulator.State.Limits.Lift();
         var real = Kind == HostKind.Real;
         var prefix = real ? "" : TestStorage.NewPrefix();
         var storage = real ? azurite.NewAccount() : azurite.ConnectionString;
@@ -134,6 +137,8 @@ public sealed class TestSystem : IAsyncDisposable
             // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
             ["PaymentIntake:StorageTimeout"] = "00:00:30",
             ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
+            ["Posting:VendorRatePerSecond"] = "80",
+            ["Posting:VendorEndpointRatePerSecond"] = "80",
             ["Posting:RateShareRefresh"] = "00:00:00.200",
             ["Posting:PostingLease"] = "00:00:05",
             ["Posting:RetryLaterBaseDelay"] = "00:00:00.200",

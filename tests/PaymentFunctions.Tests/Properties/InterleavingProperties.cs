@@ -46,6 +46,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     public async Task AnyInterleaving_WithCrashesAndStalls_ChargesAtMostOnce_AndEndsPostedExactlyWhenCharged()
     {
         await using var emulator = await StripeEmulatorServer.StartAsync();
+        emulator.State.Limits.Lift();
         emulator.State.KeepEvents = true;
         var cases = 0;
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -90,6 +91,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     public async Task EveryCallOfAnOrder_FaultedInTurn_ChargesAtMostOnce_AndEndsPostedExactlyWhenCharged(string steps, FaultKind kind)
     {
         await using var emulator = await StripeEmulatorServer.StartAsync();
+        emulator.State.Limits.Lift();
         emulator.State.KeepEvents = true;
         var order = steps.Split(' ');
         var faulted = new List<string>();

@@ -13,10 +13,13 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
 {
     private const int VendorLimit = 30;
     private const int OurRate = 24; // three instances at 8/s each: at most 9 each in any rolling second, 27 < 30
+    private const int VendorEndpointLimit = 15;
+    private const int OurEndpointRate = 12; // three instances at 4/s to each endpoint: create and confirm at 12/s each, 24/s in all
 
     private static Dictionary<string, string?> Settings => new()
     {
         ["Posting:VendorRatePerSecond"] = OurRate.ToString(CultureInfo.InvariantCulture),
+        ["Posting:VendorEndpointRatePerSecond"] = OurEndpointRate.ToString(CultureInfo.InvariantCulture),
         ["Posting:RetryLaterBaseDelay"] = "00:00:00.500",
         ["Posting:RetryLaterMaxDelay"] = "00:00:02",
         ["Posting:CircuitBreakDuration"] = "00:00:00.500",
@@ -42,13 +45,14 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
     }
 
     [Fact]
-    public async Task When_three_instances_drain_after_an_outage_Should_charge_each_payment_once_within_the_vendors_one_limit()
+    public async Task When_three_instances_drain_after_an_outage_Should_charge_each_payment_once_within_the_vendors_global_and_endpoint_limits()
     {
         await using var system = await TestSystem.StartAsync(azurite, Settings);
         await using var second = await system.StartPeerAsync();
         await using var third = await system.StartPeerAsync();
         var state = system.Emulator.State;
         state.RateLimitPerSecond = VendorLimit;
+        state.Limits.EndpointPerSecond = VendorEndpointLimit;
         state.SetFault(FaultMode.ServerError);
 
         var ids = await SubmitAsync(system, [system.Host, second, third], perHost: 50);

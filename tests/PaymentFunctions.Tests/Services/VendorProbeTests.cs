@@ -27,4 +27,23 @@ public sealed class VendorProbeTests(AzuriteFixture azurite)
         Assert.True(answeredAgain);
         Assert.Equal(("up", (DateTimeOffset?)null), (VendorState.Of(fixedState), fixedState.MisconfiguredSince));
     }
+
+    [Fact]
+    public async Task ProbeAsync_Throttled_IsAnAnswer_NotAFailure()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var circuit = core.Get<VendorCircuitStore>();
+        core.Emulator.State.SetFault(FaultMode.RateLimit, pathEndsWith: "/v1/balance");
+
+        var answers = new List<bool>();
+        for (var i = 0; i < 6; i++) // more than Posting:CircuitFailureThreshold (5)
+        {
+            answers.Add(await core.Get<VendorProbe>().ProbeAsync(CancellationToken.None));
+        }
+
+        var state = await circuit.GetAsync(CancellationToken.None);
+        Assert.All(answers, Assert.True);
+        Assert.Equal(6, core.Emulator.State.FaultsServed);
+        Assert.Equal(("up", CircuitState.Closed, 0), (VendorState.Of(state), state.State, state.ConsecutiveFailures));
+    }
 }

@@ -18,7 +18,7 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
     {
         try
         {
-            await pipeline.CallAsync(ct => _balance.GetAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            await pipeline.CallAsync(StripeEndpoint.RetrieveBalance, ct => _balance.GetAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
         catch (StripeException ex) when (ex.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
         {
@@ -27,6 +27,10 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
             CircuitLog.VendorMisconfigured(logger, (int)ex.HttpStatusCode, ex.StripeError?.Message ?? ex.Message);
             await circuit.RecordMisconfiguredAsync(cancellationToken).ConfigureAwait(false);
             return false;
+        }
+        catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater { Throttled: true })
+        {
+            // Stripe answered, only asking us to slow down (the pipeline's pacer did): the vendor is up, not failing.
         }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater later)
         {

@@ -34,7 +34,7 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
     private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Payment {payment.PaymentId} has no invoice id to settle.");
-        var invoice = await pipeline.CallAsync(ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var invoice = await pipeline.CallAsync(StripeEndpoint.RetrieveInvoice, ct => _invoices.GetAsync(invoiceId, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         if (invoice.Status == "paid" && invoice.Metadata?.GetValueOrDefault("payment_id") == payment.PaymentId)
         {
             return new PostingOutcome.Posted(invoice.Id);
@@ -62,18 +62,19 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
                 ["accepted_at"] = payment.AcceptedAt.ToString("O", CultureInfo.InvariantCulture),
             },
         };
-        await pipeline.CallAsync(ct => _invoices.UpdateAsync(invoiceId, metadata, Key(payment, "metadata"), ct), cancellationToken).ConfigureAwait(false);
+        await pipeline.CallAsync(StripeEndpoint.UpdateInvoice, ct => _invoices.UpdateAsync(invoiceId, metadata, Key(payment, "metadata"), ct), cancellationToken).ConfigureAwait(false);
         var pay = new InvoicePayOptions { PaidOutOfBand = true };
         if (payment.Kind == PaymentKinds.Card)
         {
             var customer = invoice.CustomerId;
             var attached = await pipeline.CallAsync(
+                StripeEndpoint.AttachPaymentMethod,
                 ct => _methods.AttachAsync(payment.PaymentMethodId, new PaymentMethodAttachOptions { Customer = customer }, Key(payment, "attach"), ct),
                 cancellationToken).ConfigureAwait(false);
             pay = new InvoicePayOptions { PaymentMethod = attached.Id };
         }
 
-        invoice = await pipeline.CallAsync(ct => _invoices.PayAsync(invoiceId, pay, Key(payment, "pay"), ct), cancellationToken).ConfigureAwait(false);
+        invoice = await pipeline.CallAsync(StripeEndpoint.PayInvoice, ct => _invoices.PayAsync(invoiceId, pay, Key(payment, "pay"), ct), cancellationToken).ConfigureAwait(false);
         return invoice.Status == "paid"
             ? new PostingOutcome.Posted(invoice.Id)
             : new PostingOutcome.RetryLater($"Invoice {invoice.Id} is still {invoice.Status} after paying it.");

@@ -47,14 +47,14 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         return await pipeline.AttemptAsync(
             async ct =>
             {
-                var intent = await pipeline.CallAsync(c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false);
+                var intent = await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false);
                 if (Live.Contains(intent.Status))
                 {
                     var cancel = new PaymentIntentCancelOptions { CancellationReason = "abandoned" };
                     // A fresh key for each cancel: the intent is read first, so a repeated cancel is never blind, and a
                     // 500 Stripe saved under a fixed key would be replayed for a day (docs.stripe.com/api/idempotent_requests).
                     var key = new RequestOptions { IdempotencyKey = $"{payment.PaymentId}-cancel-{Guid.NewGuid():N}" };
-                    intent = await pipeline.CallAsync(c => _intents.CancelAsync(reference, cancel, key, c), ct).ConfigureAwait(false);
+                    intent = await pipeline.CallAsync(StripeEndpoint.CancelIntent, c => _intents.CancelAsync(reference, cancel, key, c), ct).ConfigureAwait(false);
                 }
 
                 return intent.Status == "canceled"
@@ -78,7 +78,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         }
 
         return await pipeline.AttemptAsync(
-            async ct => VendorAnswerClassifier.ForIntent(await pipeline.CallAsync(c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false)),
+            async ct => VendorAnswerClassifier.ForIntent(await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, c => _intents.GetAsync(reference, cancellationToken: c), ct).ConfigureAwait(false)),
             () => reference,
             cancellationToken).ConfigureAwait(false);
     }
@@ -94,7 +94,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
 
         try
         {
-            return (await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Status;
+            return (await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Status;
         }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, reference, cancellationToken) is PostingOutcome.RetryLater)
         {
@@ -106,7 +106,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
         var intent = payment.VendorReference is { } reference
-            ? await pipeline.CallAsync(ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
+            ? await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
             : await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
 
         var outcome = VendorAnswerClassifier.ForIntent(intent);
@@ -119,7 +119,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         // Stripe saved under one attempt's key does not answer the next attempt.
         var confirm = new PaymentIntentConfirmOptions { ReturnUrl = options.Value.ReturnUrl?.ToString() };
         var id = intent.Id;
-        intent = await pipeline.CallAsync(ct => _intents.ConfirmAsync(id, confirm, Key(payment, "confirm", payment.Attempts), ct), cancellationToken).ConfigureAwait(false);
+        intent = await pipeline.CallAsync(StripeEndpoint.ConfirmIntent, ct => _intents.ConfirmAsync(id, confirm, Key(payment, "confirm", payment.Attempts), ct), cancellationToken).ConfigureAwait(false);
         outcome = VendorAnswerClassifier.ForIntent(intent);
         return outcome is PostingOutcome.ConfirmNeeded
             ? new PostingOutcome.RetryLater($"The PaymentIntent {intent.Id} is still {intent.Status} after confirming.")
@@ -134,7 +134,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         {
             try
             {
-                intent = await pipeline.CallAsync(ct => _intents.CreateAsync(CreateOptions(payment), CreateKey(payment), ct), cancellationToken).ConfigureAwait(false);
+                intent = await pipeline.CallAsync(StripeEndpoint.CreateIntent, ct => _intents.CreateAsync(CreateOptions(payment), CreateKey(payment), ct), cancellationToken).ConfigureAwait(false);
             }
             catch (StripeException ex) when ((int)ex.HttpStatusCode >= 500)
             {
@@ -155,7 +155,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
     private async Task<PaymentIntent?> FindEarlierAsync(Payment payment, CancellationToken cancellationToken)
     {
         var search = new PaymentIntentSearchOptions { Query = $"metadata['payment_id']:'{payment.PaymentId}'" };
-        var found = await pipeline.CallAsync(ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var found = await pipeline.CallAsync(StripeEndpoint.SearchIntents, ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         return found.Data
             .Where(pi => pi.Status != "canceled")
             .OrderBy(pi => pi.Status switch { "succeeded" => 0, "processing" => 1, "requires_action" => 2, "requires_confirmation" => 3, _ => 4 })

@@ -10,7 +10,7 @@ namespace PaymentIntake.Posting.Vendor;
 /// <summary>
 /// The resilience pipelines around the vendor. <see cref="Attempt"/> retries a whole posting step (read the intent,
 /// then act) on transient failures, with exponential backoff and jitter, so a retry after a lost answer reads before it
-/// acts. Every single HTTP request waits its turn at the app-wide rate (<see cref="VendorPacer"/>), then runs under
+/// acts. Every single HTTP request waits its turn at the app-wide rates, global and per endpoint (<see cref="VendorPacer"/>), then runs under
 /// <see cref="Call"/>'s timeout. Stripe.net's own retries are off, so these are the real numbers.
 /// </summary>
 public sealed class VendorPipeline
@@ -71,10 +71,13 @@ public sealed class VendorPipeline
         }
     }
 
-    /// <summary>One HTTP request to the vendor, at this instance's share of the app's rate, bounded by the request timeout.</summary>
-    public async ValueTask<T> CallAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+    /// <summary>
+    /// One HTTP request to the vendor's <paramref name="endpoint"/>, at this instance's share of the app's limits (the
+    /// global one and the endpoint's), bounded by the request timeout.
+    /// </summary>
+    public async ValueTask<T> CallAsync<T>(StripeEndpoint endpoint, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
     {
-        await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _pacer.WaitAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
             return await Call.ExecuteAsync(async ct => await request(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -12,9 +12,9 @@ namespace PaymentIntake.Posting.Vendor;
 public sealed record RateHeartbeat(string Instance, DateTimeOffset JoinedAt, DateTimeOffset SeenAt);
 
 /// <summary>
-/// The vendor's one rate limit (<c>Posting:VendorRatePerSecond</c>) shared by every instance through the storage
-/// account: each instance that calls the vendor writes a heartbeat every <c>Posting:RateShareRefresh</c> and reads
-/// the others', and sends at the total divided by the instances alive. A joining instance waits two refresh periods
+/// The vendor's rate limits (<see cref="StripeRateLimits"/>: the global one and each endpoint's) shared by every
+/// instance through the storage account: each instance that calls the vendor writes a heartbeat every
+/// <c>Posting:RateShareRefresh</c> and reads the others', and sends at each limit divided by the instances alive. A joining instance waits two refresh periods
 /// before it sends, so every sender has counted it by then; a departed one drops out after three (at least 3 s). So all instances
 /// together never exceed the limit, the shares adapt within seconds, and each instance costs two storage operations
 /// per refresh period, only while it calls the vendor.
@@ -43,7 +43,10 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
         return me is null || now - me.JoinedAt < refresh * 2 ? 0 : total / alive.Count;
     }
 
-    /// <summary>The share to send at now; refreshes the heartbeat when the last one is a period old, and waits while joining.</summary>
+    /// <summary>
+    /// This instance's share of the app's limits now (1 ÷ the instances alive); refreshes the heartbeat when the last
+    /// one is a period old, and waits while joining.
+    /// </summary>
     public async Task<double> CurrentAsync(CancellationToken cancellationToken)
     {
         var refresh = options.Value.RateShareRefresh;
@@ -88,80 +91,11 @@ public sealed class VendorRateShares(TableServiceClient tables, StorageNames nam
                 heartbeats.Add(new RateHeartbeat(e.RowKey, e.GetDateTimeOffset("JoinedAt") ?? now, e.GetDateTimeOffset("SeenAt") ?? DateTimeOffset.MinValue));
             }
 
-            _share = (ShareOf(options.Value.VendorRatePerSecond, heartbeats, _instance, now, refresh), now);
+            _share = (ShareOf(1, heartbeats, _instance, now, refresh), now);
         }
         finally
         {
             _refreshing.Release();
         }
     }
-}
-
-/// <summary>
-/// Paces this instance's vendor requests at its share of the rate, evenly spaced (no bursts, so Stripe's burst
-/// allowance is never relied on); callers wait their turn. The share may change between requests. After a 429 it
-/// sends at half its pace (halving again on each further 429, down to an eighth) until <see cref="SlowDownTime"/> has
-/// passed without one.
-/// </summary>
-public sealed class VendorPacer(VendorRateShares shares, TimeProvider time) : IDisposable
-{
-    /// <summary>How long a slow-down lasts after the last 429.</summary>
-    public static readonly TimeSpan SlowDownTime = TimeSpan.FromSeconds(10);
-
-    /// <summary>The lowest fraction of its share an instance slows down to.</summary>
-    public const double MinSlowDown = 1.0 / 8;
-
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Lock _slow = new();
-    private DateTimeOffset _next = DateTimeOffset.MinValue;
-    private double _factor = 1;
-    private DateTimeOffset _slowUntil = DateTimeOffset.MinValue;
-
-    /// <summary>The fraction of its share this instance sends at now: below 1 for <see cref="SlowDownTime"/> after a 429.</summary>
-    public double Factor
-    {
-        get
-        {
-            lock (_slow)
-            {
-                return time.GetUtcNow() < _slowUntil ? _factor : 1;
-            }
-        }
-    }
-
-    /// <summary>Stripe answered 429: halve this instance's pace (down to <see cref="MinSlowDown"/>) for <see cref="SlowDownTime"/>.</summary>
-    public void SlowDown()
-    {
-        lock (_slow)
-        {
-            var now = time.GetUtcNow();
-            _factor = Math.Max(MinSlowDown, (now < _slowUntil ? _factor : 1) / 2);
-            _slowUntil = now + SlowDownTime;
-        }
-    }
-
-    /// <summary>Waits until this instance may send one request.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var rate = await shares.CurrentAsync(cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            var at = _next > now ? _next : now;
-            if (at > now)
-            {
-                await Task.Delay(at - now, time, cancellationToken).ConfigureAwait(false);
-            }
-
-            _next = at + TimeSpan.FromSeconds(1 / (rate * Factor));
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _turn.Dispose();
 }

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Posting.Circuit;
+
+namespace PaymentFunctions.Tests.Scenarios;
+
+/// <summary>Stripe's documented limits in the emulator, and the app's own pacing by the key's mode: throttling is not an outage.</summary>
+[Collection(EndToEnd.Name)]
+public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task When_Stripe_halves_its_limits_mid_drain_Should_slow_down_and_post_everything_without_opening_the_circuit()
+    {
+        // The app's rates from its test key (a sandbox: 95 % of 25/s global and per endpoint), the emulator's Stripe's.
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Posting:VendorRatePerSecond"] = null,
+            ["Posting:VendorEndpointRatePerSecond"] = null,
+        });
+        var state = system.Emulator.State;
+        state.Limits.UseStripeDefaults();
+        var circuit = system.Service<VendorCircuitStore>();
+        using var sampling = new CancellationTokenSource();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(string State, int Failures)>();
+        var sampler = Task.Run(async () =>
+        {
+            // The circuit stays open at least CircuitBreakDuration (0.5 s): sampled every 50 ms, an opening cannot hide.
+            while (!sampling.IsCancellationRequested)
+            {
+                var now = await circuit.GetAsync(CancellationToken.None);
+                seen.Add((now.State, now.ConsecutiveFailures));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+
+        var ids = new List<string>();
+        foreach (var chunk in Enumerable.Range(0, 90).Chunk(15))
+        {
+            var responses = await Task.WhenAll(chunk.Select(i => system.SubmitAsync($"throttle-{i}-{system.Prefix}", TestSystem.Payment(memberId: $"M-{i}"))));
+            foreach (var response in responses)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+                response.Dispose();
+            }
+        }
+
+        await Poll.UntilAsync(() => Task.FromResult(ids.Count(id => state.ChargesFor(id) > 0)), charged => charged >= 30, TimeSpan.FromSeconds(60), charged => $"Only {charged} charged at Stripe's full limits.");
+        var limitedAtFullLimits = state.RateLimited;
+        state.RateLimitPerSecond = 12; // Stripe lowers the account's limits (it may: docs.stripe.com/rate-limits)
+        state.Limits.EndpointPerSecond = 12;
+
+        foreach (var id in ids)
+        {
+            await system.WaitForStatusAsync(id, "posted", TimeSpan.FromSeconds(90));
+        }
+
+        await sampling.CancelAsync();
+        await sampler;
+        output.WriteLine($"requests {state.Requests}, 429s at full limits {limitedAtFullLimits}, after halving {state.RateLimited - limitedAtFullLimits}, most in one second {state.MaxRequestsPerSecond}");
+        Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
+        Assert.True(state.RateLimited > limitedAtFullLimits, "Stripe never throttled after halving its limits: the app was not sending at its pace.");
+        Assert.True(seen.All(s => s == (CircuitState.Closed, 0)), "The circuit was seen as " + string.Join(", ", seen.Distinct()));
+        Assert.Equal("up", (await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/status")).GetProperty("vendor").GetProperty("state").GetString());
+    }
+}
