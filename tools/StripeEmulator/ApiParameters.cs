@@ -62,9 +62,20 @@ internal static class ApiParameters
     public static readonly IReadOnlyDictionary<string, Param> ConfirmPaymentIntent = new Dictionary<string, Param>(StringComparer.Ordinal)
     {
         ["payment_method"] = new(ParamKind.String),
+        ["confirmation_token"] = new(ParamKind.String),
         ["return_url"] = new(ParamKind.String),
         ["off_session"] = new(ParamKind.Boolean),
         ["receipt_email"] = new(ParamKind.String),
+        ["expand"] = Expand,
+    };
+
+    // docs.stripe.com/api/confirmation_tokens/test_create
+    public static readonly IReadOnlyDictionary<string, Param> CreateConfirmationToken = new Dictionary<string, Param>(StringComparer.Ordinal)
+    {
+        ["payment_method"] = new(ParamKind.String),
+        ["payment_method_data"] = new(ParamKind.Object, Fields: new Dictionary<string, Param>(StringComparer.Ordinal) { ["type"] = new(ParamKind.String, Required: true) }),
+        ["return_url"] = new(ParamKind.String),
+        ["setup_future_usage"] = new(ParamKind.String, OneOf: ["off_session", "on_session"]),
         ["expand"] = Expand,
     };
 

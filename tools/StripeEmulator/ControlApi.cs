@@ -138,6 +138,11 @@ internal static class ControlApi
             webhooksDelivered = state.WebhooksDelivered,
         }));
 
+        control.MapMethods("/invoices/{id}/hosted", ["GET", "POST"], (string id, EmulatorState state) =>
+            state.FindInvoice(id) is { } invoice && InvoiceLogic.Authenticate(invoice)
+                ? Results.Ok(new { id, status = "paid" })
+                : Results.NotFound());
+
         control.MapMethods("/authenticate/{id}", ["GET", "POST"], (string id, EmulatorState state) =>
             state.FindPaymentIntent(id) is { } pi && PaymentIntentLogic.Authenticate(state, pi)
                 ? Results.Ok(new { id, status = "succeeded" })

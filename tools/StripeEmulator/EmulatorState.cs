@@ -108,6 +108,9 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     internal TimeProvider Time { get; } = timeProvider;
 
+    /// <summary>Where the emulator listens (for the pages it links to, such as an invoice's hosted page).</summary>
+    public Uri? BaseUrl { get; internal set; }
+
     internal ConcurrentDictionary<string, EmulatedPaymentIntent> PaymentIntents { get; } = new(StringComparer.Ordinal);
 
     internal ConcurrentDictionary<string, IdempotencyRecord> IdempotencyRecords { get; } = new(StringComparer.Ordinal);
@@ -115,6 +118,11 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     internal ConcurrentDictionary<string, EmulatedInvoice> Invoices { get; } = new(StringComparer.Ordinal);
 
     internal ConcurrentDictionary<string, EmulatedPaymentMethod> PaymentMethods { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentDictionary<string, EmulatedConfirmationToken> ConfirmationTokens { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Looks up a ConfirmationToken by id.</summary>
+    public EmulatedConfirmationToken? FindConfirmationToken(string id) => ConfirmationTokens.GetValueOrDefault(id);
 
     /// <summary>
     /// The API version of the events it sends: the <c>Stripe-Version</c> the client last sent, at first the one

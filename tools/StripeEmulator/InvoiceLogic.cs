@@ -27,6 +27,10 @@ public sealed class EmulatedInvoice
     public int AttemptCount { get; set; }
     /// <summary>Unix seconds.</summary>
     public long Created { get; init; }
+    /// <summary>The page where the customer pays it (and completes 3-D Secure); null for a draft.</summary>
+    public string? HostedInvoiceUrl { get; set; }
+    /// <summary>The card waiting for the customer's authentication (null: none).</summary>
+    public string? AwaitingAuthentication { get; set; }
 }
 
 /// <summary>The invoice endpoints' behaviour.</summary>
@@ -42,6 +46,8 @@ internal static class InvoiceLogic
             Status = status ?? "open",
             Created = state.Time.GetUtcNow().ToUnixTimeSeconds(),
         };
+        // A finalized invoice has a hosted page where the customer pays it (docs.stripe.com/api/invoices/object#invoice_object-hosted_invoice_url).
+        invoice.HostedInvoiceUrl = invoice.Status == "draft" ? null : $"{state.BaseUrl?.ToString().TrimEnd('/')}/_emulator/invoices/{invoice.Id}/hosted";
         state.Invoices[invoice.Id] = invoice;
         return invoice;
     }
@@ -72,7 +78,25 @@ internal static class InvoiceLogic
                 ["metadata"] = metadata,
                 ["created"] = invoice.Created,
                 ["livemode"] = false,
+                ["hosted_invoice_url"] = invoice.HostedInvoiceUrl,
             };
+        }
+    }
+
+    /// <summary>The customer completes 3-D Secure on the hosted invoice page: the waiting card payment succeeds. False when none waits.</summary>
+    public static bool Authenticate(EmulatedInvoice invoice)
+    {
+        lock (invoice)
+        {
+            if (invoice.AwaitingAuthentication is null || invoice.Status is not ("open" or "uncollectible"))
+            {
+                return false;
+            }
+
+            invoice.AwaitingAuthentication = null;
+            invoice.Status = "paid";
+            invoice.CardPayments++;
+            return true;
         }
     }
 
@@ -89,7 +113,7 @@ internal static class InvoiceLogic
         return ApiAnswer.Ok(Json(invoice));
     }
 
-    public static ApiAnswer Pay(EmulatorState state, EmulatedInvoice invoice, Microsoft.AspNetCore.Http.IFormCollection form)
+    public static ApiAnswer Pay(EmulatorState state, EmulatedInvoice invoice, Microsoft.AspNetCore.Http.IFormCollection form, string baseUrl)
     {
         lock (invoice)
         {
@@ -136,8 +160,17 @@ internal static class InvoiceLogic
 
             if (method.Behaviour == PaymentMethods.AuthenticationRequired)
             {
-                // docs.stripe.com/billing/invoices/overview: an off-session invoice payment needing 3-D Secure fails with this code.
-                return new(402, StripeJson.Error("card_error", "This payment requires additional user action before it can be completed successfully.", "invoice_payment_intent_requires_action", param: null, declineCode: "authentication_required"));
+                // docs.stripe.com/api/invoices/pay#pay_invoice-off_session: off_session defaults to true, and a card that
+                // needs 3-D Secure cannot be authenticated off-session: a decline (authentication_required). On-session
+                // (off_session=false) the invoice's payment waits for the customer, who completes it on the hosted page.
+                if (form["off_session"] != "false")
+                {
+                    return new(402, StripeJson.Error("card_error", "Your card was declined. This transaction requires authentication.", "card_declined", param: null, declineCode: "authentication_required"));
+                }
+
+                invoice.AwaitingAuthentication = method.Id;
+                invoice.HostedInvoiceUrl ??= $"{baseUrl}/_emulator/invoices/{invoice.Id}/hosted";
+                return new(402, StripeJson.Error("card_error", "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.", "invoice_payment_intent_requires_action"));
             }
 
             invoice.Status = "paid";

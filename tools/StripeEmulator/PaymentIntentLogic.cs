@@ -104,7 +104,7 @@ internal static partial class PaymentIntentLogic
             : ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
     }
 
-    public static ApiAnswer Confirm(EmulatorState state, EmulatedPaymentIntent pi, string? paymentMethod, string? returnUrl, string baseUrl)
+    public static ApiAnswer Confirm(EmulatorState state, EmulatedPaymentIntent pi, string? paymentMethod, string? returnUrl, string baseUrl, string? confirmationToken = null)
     {
         lock (pi)
         {
@@ -116,6 +116,20 @@ internal static partial class PaymentIntentLogic
                     $"You cannot confirm this PaymentIntent because it has a status of {pi.Status}.",
                     "payment_intent_unexpected_state",
                     paymentIntent: StripeJson.PaymentIntent(pi)));
+            }
+
+            if (confirmationToken is not null)
+            {
+                // docs.stripe.com/api/payment_intents/confirm#confirm_payment_intent-confirmation_token: values on the
+                // token are written onto the intent; a value given in the request itself takes precedence.
+                var (fromToken, token, refused) = ConfirmationTokens.Use(state, confirmationToken, pi.Id);
+                if (refused is { } refusal)
+                {
+                    return refusal;
+                }
+
+                pi.PaymentMethod = paymentMethod is null ? fromToken!.Id : pi.PaymentMethod;
+                returnUrl ??= token!.ReturnUrl;
             }
 
             if (paymentMethod is not null && paymentMethod != pi.PaymentMethod)

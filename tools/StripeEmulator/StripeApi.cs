@@ -28,13 +28,21 @@ internal static class StripeApi
 
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, ApiParameters.ConfirmPaymentIntent, form => state.FindPaymentIntent(id) is { } pi
-                ? PaymentIntentLogic.Confirm(state, pi, NullIfEmpty(form["payment_method"]), NullIfEmpty(form["return_url"]), BaseUrl(ctx))
+                ? PaymentIntentLogic.Confirm(state, pi, NullIfEmpty(form["payment_method"]), NullIfEmpty(form["return_url"]), BaseUrl(ctx), NullIfEmpty(form["confirmation_token"]))
                 : ApiAnswer.NotFound(id, "intent")));
 
         app.MapPost("/v1/payment_intents/{id}/cancel", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, ApiParameters.CancelPaymentIntent, form => state.FindPaymentIntent(id) is { } pi
                 ? PaymentIntentLogic.Cancel(state, pi, form)
                 : ApiAnswer.NotFound(id, "intent")));
+
+        app.MapPost("/v1/test_helpers/confirmation_tokens", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, ApiParameters.CreateConfirmationToken, form => ConfirmationTokens.Create(state, form)));
+
+        app.MapGet("/v1/confirmation_tokens/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+            Handle(ctx, state, ApiParameters.RetrieveOnly, _ => state.FindConfirmationToken(id) is { } ct
+                ? ApiAnswer.Ok(ConfirmationTokens.Json(ct))
+                : ApiAnswer.InvalidRequest($"No such confirmation_token: '{id}'", "resource_missing", "id") with { StatusCode = 404 }));
 
         app.MapPost("/v1/payment_methods", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, ApiParameters.CreatePaymentMethod, form => PaymentMethods.Create(state, form)));
@@ -46,7 +54,7 @@ internal static class StripeApi
             Handle(ctx, state, ApiParameters.UpdateInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Update(invoice, form) : InvoiceMissing(id)));
 
         app.MapPost("/v1/invoices/{id}/pay", (HttpContext ctx, EmulatorState state, string id) =>
-            Handle(ctx, state, ApiParameters.PayInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(state, invoice, form) : InvoiceMissing(id)));
+            Handle(ctx, state, ApiParameters.PayInvoice, form => state.FindInvoice(id) is { } invoice ? InvoiceLogic.Pay(state, invoice, form, BaseUrl(ctx)) : InvoiceMissing(id)));
 
         app.MapPost("/v1/payment_methods/{id}/attach", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, ApiParameters.AttachPaymentMethod, form => PaymentMethods.Attach(state, id, form["customer"].ToString())));

@@ -16,6 +16,7 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         _app = app;
         State = state;
         BaseUrl = baseUrl;
+        state.BaseUrl = baseUrl;
     }
 
     /// <summary>The base URL to give Stripe.net as its API base, e.g. <c>http://127.0.0.1:5123</c>.</summary>

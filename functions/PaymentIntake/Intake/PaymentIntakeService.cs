@@ -109,6 +109,7 @@ public sealed class PaymentIntakeService(
         Amount = request.Amount,
         Currency = request.Currency,
         PaymentMethodId = request.PaymentMethodId,
+        ConfirmationTokenId = request.ConfirmationTokenId,
         InvoiceId = request.InvoiceId,
         Description = request.Description,
         RequestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request))),

@@ -87,7 +87,26 @@ public static partial class PaymentValidator
                 Add("amount", tooSmall);
             }
 
-            var paymentMethodId = RequiredString(root, "paymentMethodId", Add);
+            var paymentMethodId = OptionalString(root, "paymentMethodId", Add);
+            var confirmationTokenId = OptionalString(root, "confirmationTokenId", Add);
+            if (paymentMethodId is null && confirmationTokenId is null && !errors.ContainsKey("paymentMethodId") && !errors.ContainsKey("confirmationTokenId"))
+            {
+                Add("paymentMethodId", "paymentMethodId or confirmationTokenId is required: the Stripe PaymentMethod (\"pm_…\") or ConfirmationToken (\"ctoken_…\") the front end created.");
+            }
+            else if (paymentMethodId is not null && confirmationTokenId is not null)
+            {
+                Add("confirmationTokenId", "Send either paymentMethodId or confirmationTokenId, not both.");
+            }
+
+            if (confirmationTokenId is not null && TextScreening.ContainsCardNumber(confirmationTokenId))
+            {
+                Add("confirmationTokenId", "confirmationTokenId looks like it contains a card number; send the ConfirmationToken id Stripe.js created (\"ctoken_…\"), never card numbers. The value was not stored.");
+            }
+            else if (confirmationTokenId is not null && !ConfirmationTokenPattern().IsMatch(confirmationTokenId))
+            {
+                Add("confirmationTokenId", "confirmationTokenId must be a Stripe ConfirmationToken id such as \"ctoken_1Abc\" (from stripe.createConfirmationToken).");
+            }
+
             if (paymentMethodId is not null && TextScreening.ContainsCardNumber(paymentMethodId))
             {
                 Add("paymentMethodId", "paymentMethodId looks like it contains a card number; send a Stripe PaymentMethod id such as \"pm_card_visa\", never card numbers. The value was not stored.");
@@ -101,6 +120,12 @@ public static partial class PaymentValidator
             if (TextScreening.Problem("invoiceId", invoiceId) is { } invoiceProblem)
             {
                 Add("invoiceId", invoiceProblem);
+            }
+            else if (invoiceId is not null && confirmationTokenId is not null)
+            {
+                // An invoice is paid with a PaymentMethod attached to its customer (POST /v1/invoices/{id}/pay takes
+                // payment_method, not confirmation_token).
+                Add("invoiceId", "An invoice is paid with a paymentMethodId, not a confirmationTokenId.");
             }
             else if (invoiceId is not null && !InvoicePattern().IsMatch(invoiceId))
             {
@@ -122,7 +147,7 @@ public static partial class PaymentValidator
                 return (null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
             }
 
-            return (new PaymentRequest(memberId!, amount!.Value, currency!, paymentMethodId!, invoiceId, description), null);
+            return (new PaymentRequest(memberId!, amount!.Value, currency!, paymentMethodId ?? "", invoiceId, description, confirmationTokenId), null);
         }
     }
 
@@ -209,6 +234,9 @@ public static partial class PaymentValidator
 
     [GeneratedRegex("^pm_[A-Za-z0-9_]{1,250}$")]
     private static partial Regex PaymentMethodPattern();
+
+    [GeneratedRegex("^ctoken_[A-Za-z0-9_]{1,250}$")]
+    private static partial Regex ConfirmationTokenPattern();
 
     [GeneratedRegex("^in_[A-Za-z0-9_]{1,250}$")]
     private static partial Regex InvoicePattern();

@@ -48,8 +48,11 @@ public sealed class Payment
     /// <summary>Lower-case ISO code.</summary>
     public string Currency { get; init; } = "";
 
-    /// <summary>Stripe PaymentMethod id.</summary>
+    /// <summary>Stripe PaymentMethod id ("" when the payment carries a <see cref="ConfirmationTokenId"/>).</summary>
     public string PaymentMethodId { get; init; } = "";
+
+    /// <summary>Stripe ConfirmationToken id (<c>ctoken_…</c>) the intent is confirmed with, instead of a PaymentMethod.</summary>
+    public string? ConfirmationTokenId { get; init; }
 
     /// <summary>Optional invoice id.</summary>
     public string? InvoiceId { get; init; }
@@ -251,6 +254,7 @@ public sealed class Payment
         Amount = Amount,
         Currency = Currency,
         PaymentMethodId = PaymentMethodId,
+        ConfirmationTokenId = ConfirmationTokenId,
         InvoiceId = InvoiceId,
         Description = Description,
         RequestHash = RequestHash,
@@ -291,6 +295,7 @@ public sealed class Payment
             Amount = row.Amount,
             Currency = row.Currency,
             PaymentMethodId = row.PaymentMethodId,
+            ConfirmationTokenId = row.ConfirmationTokenId,
             InvoiceId = row.InvoiceId,
             Description = row.Description,
             RequestHash = row.RequestHash,

@@ -58,8 +58,11 @@ public sealed class PaymentRow : ITableEntity
     /// <summary>Lower-case ISO code.</summary>
     public string Currency { get; set; } = "";
 
-    /// <summary>Stripe PaymentMethod id.</summary>
+    /// <summary>Stripe PaymentMethod id ("" when the payment carries a ConfirmationToken).</summary>
     public string PaymentMethodId { get; set; } = "";
+
+    /// <summary>Stripe ConfirmationToken id (<c>ctoken_…</c>), or null.</summary>
+    public string? ConfirmationTokenId { get; set; }
 
     /// <summary>Optional invoice id.</summary>
     public string? InvoiceId { get; set; }

@@ -56,12 +56,19 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     }
 
     /// <summary>
-    /// Reads the payment's PaymentIntent at Stripe and classifies it, changing nothing (the action-required check);
-    /// <see cref="PostingOutcome.Failed"/> without a call when it names none.
+    /// Reads the payment's PaymentIntent (or, for an invoice, the invoice) at Stripe and classifies it, changing nothing
+    /// (the action-required check); <see cref="PostingOutcome.Failed"/> without a call when it names no intent.
     /// </summary>
     public async Task<PostingOutcome> ReadAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
+        if (payment.InvoiceId is not null)
+        {
+            var read = await invoices.ReadAsync(payment, cancellationToken).ConfigureAwait(false);
+            await ReportAsync(payment, IsUnavailable(read), cancellationToken).ConfigureAwait(false);
+            return read;
+        }
+
         var outcome = await cards.ReadAsync(payment, cancellationToken).ConfigureAwait(false);
         if (NamesIntent(payment))
         {
@@ -148,6 +155,16 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
 
     private async Task<PostingOutcome> AbandonInvoiceAsync(Payment payment, CancellationToken cancellationToken)
     {
+        // A card payment waiting for the member's authentication may have been completed at the last moment.
+        if (payment.Status == PaymentStatus.ActionRequired)
+        {
+            var read = await ReadAsync(payment, cancellationToken).ConfigureAwait(false);
+            if (read is PostingOutcome.Posted || IsUnavailable(read))
+            {
+                return read;
+            }
+        }
+
         // An invoice is paid in one call or not at all: nothing is left to cancel; the claim goes back.
         await claims.ReleaseAsync(payment.InvoiceId!, payment.PaymentId, cancellationToken).ConfigureAwait(false);
         return new PostingOutcome.Failed($"invoice {payment.InvoiceId} was not paid; {InvoicePayer.NotTaken(payment)}");

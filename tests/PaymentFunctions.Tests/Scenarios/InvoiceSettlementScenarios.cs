@@ -10,6 +10,33 @@ namespace PaymentFunctions.Tests.Scenarios;
 [Collection(EndToEnd.Name)]
 public sealed class InvoiceSettlementScenarios(AzuriteFixture azurite)
 {
+    /// <summary>
+    /// The member pays the invoice now, so the payment is on-session (off_session=false): a card that needs 3-D Secure
+    /// waits for the member on the invoice's hosted page, and the action-required check finds it paid.
+    /// </summary>
+    [Fact]
+    public async Task When_the_card_needs_3D_Secure_Should_wait_for_the_member_on_the_invoice_page_then_post()
+    {
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:ActionCheckInterval"] = "00:00:01" });
+        var invoice = system.Emulator.State.SeedInvoice(null, 45600);
+
+        var paymentId = await PayByCardAsync(system, invoice.Id, "pm_card_authenticationRequired");
+        var waiting = await system.WaitForStatusAsync(paymentId, "action_required");
+        var page = waiting.GetProperty("nextActionUrl").GetString()!;
+        Assert.Equal(("open", 0), (invoice.Status, invoice.CardPayments));
+
+        using var browser = new HttpClient();
+        using (var authenticated = await browser.GetAsync(page))
+        {
+            Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
+        }
+
+        var posted = await system.WaitForStatusAsync(paymentId, "posted", TimeSpan.FromSeconds(30));
+        Assert.Equal(invoice.Id, posted.GetProperty("vendorReference").GetString());
+        Assert.Equal(("paid", 1), (invoice.Status, invoice.CardPayments));
+        Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+    }
+
     private static async Task<string> PayByCardAsync(TestSystem system, string invoiceId, string method = "pm_card_visa", HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments")

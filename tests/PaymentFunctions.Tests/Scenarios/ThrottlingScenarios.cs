@@ -11,7 +11,7 @@ namespace PaymentFunctions.Tests.Scenarios;
 public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public async Task When_Stripe_halves_its_limits_mid_drain_Should_slow_down_and_post_everything_without_opening_the_circuit()
+    public async Task When_Stripe_lowers_its_limits_mid_drain_Should_slow_down_and_post_everything_without_opening_the_circuit()
     {
         // The app's rates from its test key (a sandbox: 95 % of 25/s global and per endpoint), the emulator's Stripe's.
         await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
@@ -36,7 +36,7 @@ public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractio
         });
 
         var ids = new List<string>();
-        foreach (var chunk in Enumerable.Range(0, 90).Chunk(15))
+        foreach (var chunk in Enumerable.Range(0, 60).Chunk(15))
         {
             var responses = await Task.WhenAll(chunk.Select(i => system.SubmitAsync($"throttle-{i}-{system.Prefix}", TestSystem.Payment(memberId: $"M-{i}"))));
             foreach (var response in responses)
@@ -47,10 +47,12 @@ public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractio
             }
         }
 
-        await Poll.UntilAsync(() => Task.FromResult(ids.Count(id => state.ChargesFor(id) > 0)), charged => charged >= 30, TimeSpan.FromSeconds(60), charged => $"Only {charged} charged at Stripe's full limits.");
+        await Poll.UntilAsync(() => Task.FromResult(ids.Count(id => state.ChargesFor(id) > 0)), charged => charged >= 20, TimeSpan.FromSeconds(60), charged => $"Only {charged} charged at Stripe's full limits.");
         var limitedAtFullLimits = state.RateLimited;
-        state.RateLimitPerSecond = 12; // Stripe lowers the account's limits (it may: docs.stripe.com/rate-limits)
-        state.Limits.EndpointPerSecond = 12;
+        // Stripe lowers the account's limits to a quarter (it may: docs.stripe.com/rate-limits, "we might reduce your
+        // limits"), below what even a busy real host sends: the app is throttled and must slow down.
+        state.RateLimitPerSecond = 6;
+        state.Limits.EndpointPerSecond = 6;
 
         foreach (var id in ids)
         {
@@ -59,9 +61,9 @@ public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractio
 
         await sampling.CancelAsync();
         await sampler;
-        output.WriteLine($"requests {state.Requests}, 429s at full limits {limitedAtFullLimits}, after halving {state.RateLimited - limitedAtFullLimits}, most in one second {state.MaxRequestsPerSecond}");
+        output.WriteLine($"requests {state.Requests}, 429s at full limits {limitedAtFullLimits}, after lowering {state.RateLimited - limitedAtFullLimits}, most in one second {state.MaxRequestsPerSecond}");
         Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
-        Assert.True(state.RateLimited > limitedAtFullLimits, "Stripe never throttled after halving its limits: the app was not sending at its pace.");
+        Assert.True(state.RateLimited > limitedAtFullLimits, "Stripe never throttled after lowering its limits: the app was not sending at its pace.");
         Assert.True(seen.All(s => s == (CircuitState.Closed, 0)), "The circuit was seen as " + string.Join(", ", seen.Distinct()));
         Assert.Equal("up", (await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/status")).GetProperty("vendor").GetProperty("state").GetString());
     }

@@ -48,6 +48,12 @@ public sealed class PaymentValidatorTests
     [InlineData("""{"memberId":"has space","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa"}""", "memberId")]
     [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"4242424242424242"}""", "paymentMethodId")]
     [InlineData("""{"memberId":"M1","amount":100,"currency":"usd"}""", "paymentMethodId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":""}""", "paymentMethodId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa","confirmationTokenId":"ctoken_1Abc"}""", "confirmationTokenId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","confirmationTokenId":"pm_card_visa"}""", "confirmationTokenId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","confirmationTokenId":"ctoken_4242424242424242"}""", "confirmationTokenId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","confirmationTokenId":7}""", "confirmationTokenId")]
+    [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","confirmationTokenId":"ctoken_1Abc","invoiceId":"in_1Abc"}""", "invoiceId")]
     [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa","invoiceId":"inv-1"}""", "invoiceId")]
     [InlineData("""{"memberId":"M1","amount":100,"currency":"usd","paymentMethodId":"pm_card_visa","description":5}""", "description")]
     [InlineData("""not json""", "body")]
@@ -85,4 +91,24 @@ public sealed class PaymentValidatorTests
     [Fact]
     public void ValidateIdempotencyKey_Uuid_IsAccepted() =>
         Assert.Null(PaymentValidator.ValidateIdempotencyKey(Guid.NewGuid().ToString()));
+
+    [Fact]
+    public void Validate_AConfirmationTokenInsteadOfAPaymentMethod_IsAccepted_AndLeavesTheMethodEmpty()
+    {
+        var (request, errors) = Validate("""{"memberId":"M-1","amount":45600,"currency":"usd","confirmationTokenId":"ctoken_1Nx9"}""");
+
+        Assert.Null(errors);
+        Assert.Equal(("", "ctoken_1Nx9"), (request!.PaymentMethodId, request.ConfirmationTokenId));
+    }
+
+    [Fact]
+    public void RequestHash_OfAPaymentMethodPayment_IsUnchangedByTheTokenField()
+    {
+        // Rows stored before ConfirmationTokens hold the hash of the request without the field: a retry must still match.
+        var request = new PaymentRequest("M-1", 45600, "usd", "pm_card_visa", null, null);
+
+        Assert.Equal(
+            """{"MemberId":"M-1","Amount":45600,"Currency":"usd","PaymentMethodId":"pm_card_visa","InvoiceId":null,"Description":null}""",
+            System.Text.Json.JsonSerializer.Serialize(request));
+    }
 }

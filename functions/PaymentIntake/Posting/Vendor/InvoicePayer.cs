@@ -71,14 +71,55 @@ public sealed class InvoicePayer(IStripeClient stripe, VendorPipeline pipeline)
                 StripeEndpoint.AttachPaymentMethod,
                 ct => _methods.AttachAsync(payment.PaymentMethodId, new PaymentMethodAttachOptions { Customer = customer }, Key(payment, "attach"), ct),
                 cancellationToken).ConfigureAwait(false);
-            pay = new InvoicePayOptions { PaymentMethod = attached.Id };
+            // The member is paying now (the card came from the front end), so the payment is on-session: a card that needs
+            // 3-D Secure asks for it instead of failing, as Stripe's default off_session=true would
+            // (docs.stripe.com/api/invoices/pay#pay_invoice-off_session).
+            pay = new InvoicePayOptions { PaymentMethod = attached.Id, OffSession = false };
         }
 
-        invoice = await pipeline.CallAsync(StripeEndpoint.PayInvoice, ct => _invoices.PayAsync(invoiceId, pay, Key(payment, "pay"), ct), cancellationToken).ConfigureAwait(false);
+        var hosted = invoice.HostedInvoiceUrl;
+        try
+        {
+            invoice = await pipeline.CallAsync(StripeEndpoint.PayInvoice, ct => _invoices.PayAsync(invoiceId, pay, Key(payment, "pay"), ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == RequiresAction)
+        {
+            // The card needs the member's authentication: they complete it on the invoice's hosted page, and the
+            // action-required check (or the next read) finds the invoice paid.
+            return new PostingOutcome.ActionRequired(invoiceId, hosted);
+        }
+
         return invoice.Status == "paid"
             ? new PostingOutcome.Posted(invoice.Id)
             : new PostingOutcome.RetryLater($"Invoice {invoice.Id} is still {invoice.Status} after paying it.");
     }
+
+    /// <summary>
+    /// Reads the payment's invoice and classifies it, changing nothing (the action-required check): posted when it is
+    /// paid and names this payment, still action-required while open, failed otherwise.
+    /// </summary>
+    public async Task<PostingOutcome> ReadAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var invoiceId = payment.InvoiceId ?? throw new InvalidOperationException($"Payment {payment.PaymentId} has no invoice id to read.");
+        return await pipeline.AttemptAsync(
+            async ct =>
+            {
+                var invoice = await pipeline.CallAsync(StripeEndpoint.RetrieveInvoice, c => _invoices.GetAsync(invoiceId, cancellationToken: c), ct).ConfigureAwait(false);
+                var ours = invoice.Metadata?.GetValueOrDefault("payment_id") == payment.PaymentId;
+                return invoice.Status switch
+                {
+                    "paid" when ours => new PostingOutcome.Posted(invoice.Id),
+                    "open" when ours => new PostingOutcome.ActionRequired(invoice.Id, invoice.HostedInvoiceUrl),
+                    _ => (PostingOutcome)new PostingOutcome.Failed(Refusal(invoice, payment) ?? $"invoice {invoice.Id} is {invoice.Status}; {NotTaken(payment)}"),
+                };
+            },
+            () => payment.VendorReference,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stripe's error code for an invoice payment that needs the customer's action (3-D Secure).</summary>
+    internal const string RequiresAction = "invoice_payment_intent_requires_action";
 
     /// <summary>
     /// Both steps are safe to repeat (the invoice is read first and its metadata names our payment), so each attempt

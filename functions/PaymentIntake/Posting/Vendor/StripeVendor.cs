@@ -117,7 +117,13 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
 
         // Confirming is safe to repeat (an intent succeeds at most once), so each attempt has its own key: a 500 that
         // Stripe saved under one attempt's key does not answer the next attempt.
-        var confirm = new PaymentIntentConfirmOptions { ReturnUrl = options.Value.ReturnUrl?.ToString() };
+        // With a ConfirmationToken the intent was created without a method: the token brings it, once
+        // (docs.stripe.com/payments/finalize-payments-on-the-server: confirm with confirmation_token).
+        var confirm = new PaymentIntentConfirmOptions
+        {
+            ReturnUrl = options.Value.ReturnUrl?.ToString(),
+            ConfirmationToken = intent.PaymentMethodId is null ? payment.ConfirmationTokenId : null,
+        };
         var id = intent.Id;
         intent = await pipeline.CallAsync(StripeEndpoint.ConfirmIntent, ct => _intents.ConfirmAsync(id, confirm, Key(payment, "confirm", payment.Attempts), ct), cancellationToken).ConfigureAwait(false);
         outcome = VendorAnswerClassifier.ForIntent(intent);
@@ -190,7 +196,7 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             // allowed_payment_method_types: payment_method_types is refused since 2026-09-30.endive
             // (docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-intents-and-setup-intents).
             AllowedPaymentMethodTypes = ["card"],
-            PaymentMethod = payment.PaymentMethodId,
+            PaymentMethod = string.IsNullOrEmpty(payment.PaymentMethodId) ? null : payment.PaymentMethodId,
             Description = payment.Description,
             Metadata = metadata,
         };
