@@ -21,6 +21,7 @@ internal static class ControlApi
         int? RateLimitPerSecond,
         int? EndpointRateLimitPerSecond,
         int? SearchRateLimitPerSecond,
+        double? SearchLagSeconds,
         Uri? WebhookUrl,
         string? WebhookSecret);
 
@@ -115,6 +116,11 @@ internal static class ControlApi
                 state.Limits.SearchPerSecond = searchRate > 0 ? searchRate : null;
             }
 
+            if (request.SearchLagSeconds is { } lag)
+            {
+                state.SearchLag = TimeSpan.FromSeconds(lag);
+            }
+
             if (request.WebhookUrl is not null)
             {
                 state.WebhookUrl = request.WebhookUrl;
@@ -125,7 +131,7 @@ internal static class ControlApi
                 state.WebhookSecret = request.WebhookSecret;
             }
 
-            return Results.Ok(new { rateLimitPerSecond = state.Limits.GlobalPerSecond, endpointRateLimitPerSecond = state.Limits.EndpointPerSecond, searchRateLimitPerSecond = state.Limits.SearchPerSecond, webhookUrl = state.WebhookUrl, idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
+            return Results.Ok(new { rateLimitPerSecond = state.Limits.GlobalPerSecond, endpointRateLimitPerSecond = state.Limits.EndpointPerSecond, searchRateLimitPerSecond = state.Limits.SearchPerSecond, webhookUrl = state.WebhookUrl, idempotencyKeyLifetimeSeconds = state.IdempotencyKeyLifetime.TotalSeconds, searchLagSeconds = state.SearchLag.TotalSeconds, hangSeconds = state.HangTime.TotalSeconds });
         });
 
         control.MapGet("/ledger", (EmulatorState state) => Results.Ok(new

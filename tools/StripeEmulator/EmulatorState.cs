@@ -61,6 +61,8 @@ public sealed class EmulatedPaymentIntent
     public string? NextActionUrl { get; set; }
     /// <summary>How many times this intent was charged successfully (never more than one in a correct client).</summary>
     public int SucceededCharges { get; set; }
+    /// <summary>When Search first shows it (its creation plus the emulator's <c>SearchLag</c>).</summary>
+    public DateTimeOffset SearchableAt { get; init; }
     /// <summary>The payment method types it accepts (explicit, or <c>card</c> under automatic payment methods).</summary>
     public IReadOnlyList<string> PaymentMethodTypes { get; init; } = ["card"];
     /// <summary>Whether automatic payment methods are on (the default when no types are given).</summary>
@@ -143,6 +145,13 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
     /// <summary>How long Stripe keeps an idempotency key (24 hours at Stripe); shorten it to test expiry.</summary>
     public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long after its creation an intent appears in Search. Stripe: "don't use search for read-after-write flows",
+    /// data is usually searchable within a minute and later during incidents (docs.stripe.com/search#data-freshness).
+    /// Default 1 minute; tests shorten it.
+    /// </summary>
+    public TimeSpan SearchLag { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a <see cref="FaultMode.Timeout"/> request is held before answering 504.</summary>
     public TimeSpan HangTime { get; set; } = TimeSpan.FromSeconds(30);

@@ -80,6 +80,7 @@ internal static partial class PaymentIntentLogic
                 .Where(k => k.StartsWith("metadata[", StringComparison.Ordinal) && k.EndsWith(']'))
                 .ToDictionary(k => k["metadata[".Length..^1], k => form[k].ToString(), StringComparer.Ordinal),
             Created = state.Time.GetUtcNow().ToUnixTimeSeconds(),
+            SearchableAt = state.Time.GetUtcNow() + state.SearchLag,
             PaymentMethodTypes = explicitTypes.Count > 0 ? explicitTypes : ["card"],
             AutomaticPaymentMethods = automatic,
             AllowRedirects = automatic ? NullIfEmpty(form["automatic_payment_methods[allow_redirects]"]) ?? "always" : null,
@@ -222,7 +223,7 @@ internal static partial class PaymentIntentLogic
 
         var (key, value) = (match.Groups["key"].Value, match.Groups["value"].Value);
         var data = new JsonArray(state.PaymentIntents.Values
-            .Where(pi => pi.Metadata.TryGetValue(key, out var v) && v == value)
+            .Where(pi => pi.SearchableAt <= state.Time.GetUtcNow() && pi.Metadata.TryGetValue(key, out var v) && v == value)
             .OrderByDescending(pi => pi.Created)
             .Select(pi => (JsonNode)StripeJson.PaymentIntent(pi))
             .ToArray());

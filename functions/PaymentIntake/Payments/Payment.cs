@@ -84,6 +84,9 @@ public sealed class Payment
     /// </summary>
     public int CreateKeyGeneration { get; private set; }
 
+    /// <summary>When a create was last answered 500 (the next create key was taken then); null if never.</summary>
+    public DateTimeOffset? CreateFailedAt { get; private set; }
+
     /// <summary>Why the last attempt did not post it.</summary>
     public string? LastError { get; private set; }
 
@@ -141,7 +144,11 @@ public sealed class Payment
     }
 
     /// <summary>A create answered 500 (saved under its key by Stripe): the next create uses the next key.</summary>
-    public void UseNextCreateKey() => CreateKeyGeneration++;
+    public void UseNextCreateKey(DateTimeOffset now)
+    {
+        CreateKeyGeneration++;
+        CreateFailedAt = now;
+    }
 
     /// <summary>The vendor failed this attempt (5xx, timeout, unreachable); <paramref name="ownFailure"/> when the failure follows the payment.</summary>
     public void RecordVendorFailure(DateTimeOffset now, bool ownFailure)
@@ -263,6 +270,7 @@ public sealed class Payment
         Attempts = Attempts,
         VendorReference = VendorReference,
         CreateKeyGeneration = CreateKeyGeneration,
+        CreateFailedAt = CreateFailedAt,
         LastError = LastError,
         DeclineCode = DeclineCode,
         NextAttemptAt = NextAttemptAt,
@@ -305,6 +313,7 @@ public sealed class Payment
             Attempts = row.Attempts,
             VendorReference = row.VendorReference,
             CreateKeyGeneration = row.CreateKeyGeneration,
+            CreateFailedAt = row.CreateFailedAt,
             LastError = row.LastError,
             DeclineCode = row.DeclineCode,
             NextAttemptAt = row.NextAttemptAt,

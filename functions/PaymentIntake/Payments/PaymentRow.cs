@@ -92,6 +92,9 @@ public sealed class PaymentRow : ITableEntity
     /// </summary>
     public int CreateKeyGeneration { get; set; }
 
+    /// <summary>When a create was last answered 500; null if never.</summary>
+    public DateTimeOffset? CreateFailedAt { get; set; }
+
     /// <summary>Why the last attempt did not post it.</summary>
     public string? LastError { get; set; }
 

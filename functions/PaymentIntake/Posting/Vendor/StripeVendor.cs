@@ -15,7 +15,7 @@ namespace PaymentIntake.Posting.Vendor;
 /// forgotten the idempotency keys. Every call goes through the one resilience pipeline. Why each step is exactly once:
 /// docs/exactly-once.md.
 /// </summary>
-public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, IOptions<StripeOptions> options)
+public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, IOptions<StripeOptions> options, IOptions<PostingOptions> posting, TimeProvider time)
 {
     private static readonly string[] Live = ["requires_payment_method", "requires_confirmation", "requires_action", "processing"];
     private readonly PaymentIntentService _intents = new(stripe);
@@ -102,12 +102,48 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         }
     }
 
+    /// <summary>
+    /// Why the payment must not be tried yet, without a call: a create was answered 500 and Stripe's Search cannot be
+    /// trusted to show the intent that create may have made until <c>Posting:SearchLag</c> has passed (creating under
+    /// the next key before then could make a second intent). Null when it may be tried now.
+    /// </summary>
+    public PostingOutcome.RetryLater? SearchWait(Payment payment)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.VendorReference is not null || payment.CreateKeyGeneration == 0 || payment.CreateFailedAt is not { } failedAt)
+        {
+            return null;
+        }
+
+        var searchable = failedAt + posting.Value.SearchLag;
+        return time.GetUtcNow() < searchable ? SearchLater(searchable) : null;
+    }
+
+    private static PostingOutcome.RetryLater SearchLater(DateTimeOffset searchable) =>
+        new($"A create was answered 500 and may have made an intent; Stripe's search shows it by {searchable:O}, and the payment waits until then.")
+        {
+            VendorUnavailable = false,
+            NotBefore = searchable,
+        };
+
     /// <summary>One step: learn where the intent stands (read it, find it, or create it), then confirm it if it needs that.</summary>
     private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
-        var intent = payment.VendorReference is { } reference
-            ? await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
-            : await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
+        PaymentIntent intent;
+        if (payment.VendorReference is { } reference)
+        {
+            intent = await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var (found, wait) = await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+            {
+                return wait!;
+            }
+
+            intent = found;
+        }
 
         var outcome = VendorAnswerClassifier.ForIntent(intent);
         if (outcome is not PostingOutcome.ConfirmNeeded)
@@ -132,8 +168,14 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             : outcome;
     }
 
-    private async Task<PaymentIntent> FindOrCreateAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
+    /// <summary>The payment's intent: found (after a create answered 500) or created; or, when a create is answered 500, why to wait.</summary>
+    private async Task<(PaymentIntent? Intent, PostingOutcome.RetryLater? Wait)> FindOrCreateAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
+        if (SearchWait(payment) is { } wait)
+        {
+            return (null, wait);
+        }
+
         // A create answered 500 may or may not have made an intent: look for one before creating under a new key.
         var intent = payment.CreateKeyGeneration > 0 ? await FindEarlierAsync(payment, cancellationToken).ConfigureAwait(false) : null;
         if (intent is null)
@@ -144,17 +186,23 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             }
             catch (StripeException ex) when ((int)ex.HttpStatusCode >= 500)
             {
-                // Stripe saved this 500 under the key and would replay it for a day: the next try uses the next key.
-                // Other failures (timeouts, lost answers, 429, 409) keep the key: repeating it returns what Stripe did.
-                payment.UseNextCreateKey();
+                // Stripe saved this 500 under the key and would replay it for a day: the next try uses the next key,
+                // after looking for an intent this create may have made — once Search can show it, not within this
+                // attempt. Other failures (timeouts, lost answers, 429, 409) keep the key: repeating it returns what Stripe did.
+                var now = time.GetUtcNow();
+                payment.UseNextCreateKey(now);
                 await save().ConfigureAwait(false);
-                throw;
+                return (null, SearchLater(now + posting.Value.SearchLag) with
+                {
+                    Reason = $"Vendor answered {(int)ex.HttpStatusCode} {ex.StripeError?.Code ?? ex.StripeError?.Type} to the create; its intent, if it made one, is looked for once Stripe's search shows it.",
+                    VendorUnavailable = true,
+                });
             }
         }
 
         payment.NameVendorObject(intent.Id);
         await save().ConfigureAwait(false);
-        return intent;
+        return (intent, null);
     }
 
     /// <summary>The intent an earlier create made for the payment, found by its metadata; the best one if several.</summary>
