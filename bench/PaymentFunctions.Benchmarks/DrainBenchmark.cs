@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.LocalHost;
@@ -12,14 +13,24 @@ using StripeEmulator;
 namespace PaymentFunctions.Benchmarks;
 
 /// <summary>
-/// Accept N payments while the vendor is down, keep it down for the outage, restore it with a vendor rate limit, and
-/// measure the drain against the ideal (requests ÷ vendor limit), the 429s received, and the queue operations per
-/// payment during the outage. The app runs on the chosen host (real or local) with Azurite and the in-process emulator.
+/// Accept N payments while the vendor is down, keep it down for the outage, restore it with Stripe's documented limits
+/// (docs.stripe.com/rate-limits: global 100/s live or 25/s in a sandbox, 25/s per endpoint) and measure the drain
+/// against the real limit: payments ÷ min(endpoint limit, global limit ÷ requests per payment), two requests per card
+/// payment (create, then confirm by id). Optionally the limits drop to a quarter once a share of the payments is
+/// posted, as Stripe may lower them. Counts the 429s and samples the vendor state operators see (never "down" from
+/// throttling). The app runs on the chosen host with Azurite and the in-process emulator, at the rates its key's mode
+/// gives (a test key: the sandbox's; "live" sets the live key's default, 95/s, since a live key needs https).
 /// </summary>
 internal static class DrainBenchmark
 {
-    public static async Task RunAsync(int payments, int vendorLimit, int postingRate, TimeSpan outage, int instances, BenchHostKind kind)
+    public static async Task RunAsync(int payments, string limits, TimeSpan outage, int instances, double? lowerAt, BenchHostKind kind)
     {
+        var live = limits switch
+        {
+            "live" => true,
+            "sandbox" => false,
+            _ => throw new ArgumentException($"Limits must be live or sandbox, not '{limits}'.", nameof(limits)),
+        };
         await using var azurite = await AzuriteProcess.StartAsync(accounts: 1);
         await using var vendor = await StripeEmulatorServer.StartAsync();
         var storage = azurite.ConnectionStringFor(azurite.Accounts[0]);
@@ -32,7 +43,8 @@ internal static class DrainBenchmark
             ["Stripe:WebhookSecret"] = vendor.State.WebhookSecret,
             ["Stripe:ReturnUrl"] = "http://127.0.0.1/payments/return",
             ["PaymentIntake:IdSecret"] = "bench-payment-id-secret-of-at-least-32-characters",
-            ["Posting:VendorRatePerSecond"] = postingRate.ToString(CultureInfo.InvariantCulture),
+            // A live key's default (95 % of 100/s); a test key's is the sandbox's (95 % of 25/s), left to the app.
+            ["Posting:VendorRatePerSecond"] = live ? "95" : null,
             // The local host probes every 2 s here; the real host keeps the app's schedule (every minute), as on Azure.
             ["LocalHost:Timers:ProbeVendor"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Error",
@@ -40,19 +52,21 @@ internal static class DrainBenchmark
         };
         await using var host = await BenchHost.StartAsync(kind, settings);
         var emulator = vendor.State;
-        // More instances of the app on the same storage and vendor: they share the one vendor rate.
+        // More instances of the app on the same storage and vendor: they share the vendor's limits.
         var peers = new List<BenchHost>();
         for (var i = 1; i < instances; i++)
         {
             peers.Add(await BenchHost.StartAsync(kind, settings));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{instances} instance(s) of the app on the {(kind == BenchHostKind.Real ? "real Functions host" : "local host")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{instances} instance(s) of the app on the {(kind == BenchHostKind.Real ? "real Functions host" : "local host")}, Stripe's {limits} limits"));
         // Storage operations are counted in the app's process: only the local host's can be read from here.
         var metrics = host.Local?.App.Services.GetRequiredService<StorageMetrics>();
         var rows = new TableServiceClient(storage).GetTableClient("payments");
         using var client = host.ClientFor("local-intake", "intake");
+        using var ops = host.ClientFor("local-ops", "operations");
 
+        emulator.Limits.Lift(); // intake runs while every vendor call fails; the limits apply from the restore
         emulator.SetFault(FaultMode.ServerError);
         var outageClock = Stopwatch.StartNew();
         var queueOpsBefore = metrics?.QueueOperations ?? 0;
@@ -76,32 +90,68 @@ internal static class DrainBenchmark
 
         var queueOpsDuringOutage = (metrics?.QueueOperations ?? 0) - queueOpsBefore;
         var vendorRequestsDuringOutage = emulator.Requests;
+        var metCreate500 = await CountAsync(rows, r => r.CreateFailedAt is not null);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Outage of {outageClock.Elapsed.TotalSeconds:F0} s: {(metrics is null ? "queue operations not counted on the real host" : $"{queueOpsDuringOutage} queue operations ({(double)queueOpsDuringOutage / payments:F2} per payment)")}, {vendorRequestsDuringOutage} vendor requests ({(double)vendorRequestsDuringOutage / payments:F2} per payment)"));
+            $"Outage of {outageClock.Elapsed.TotalSeconds:F0} s: {(metrics is null ? "queue operations not counted on the real host" : $"{queueOpsDuringOutage} queue operations ({(double)queueOpsDuringOutage / payments:F2} per payment)")}, {vendorRequestsDuringOutage} vendor requests ({(double)vendorRequestsDuringOutage / payments:F2} per payment), {metCreate500} payments met a create answered 500"));
 
-        emulator.RateLimitPerSecond = vendorLimit;
+        emulator.Limits.UseStripeDefaults();
+        emulator.RateLimitPerSecond = live ? StripeRateLimiter.LiveGlobalLimit : StripeRateLimiter.SandboxGlobalLimit;
+        var (globalLimit, endpointLimit) = (emulator.RateLimitPerSecond!.Value, emulator.Limits.EndpointPerSecond!.Value);
+        var idealRate = Math.Min(endpointLimit, globalLimit / 2.0);
         emulator.SetFault(FaultMode.None);
         var rateLimitedBefore = emulator.RateLimited;
         var drain = Stopwatch.StartNew();
-        while (await CountAsync(rows, r => r.Status == PaymentStatus.Posted) < payments)
+        var states = new HashSet<string>(StringComparer.Ordinal);
+        TimeSpan? lowered = null;
+        TimeSpan? upAt = null;
+        TimeSpan? drainProper = null;
+        int posted;
+        while ((posted = await CountAsync(rows, r => r.Status == PaymentStatus.Posted)) < payments)
         {
-            await Task.Delay(100);
+            var status = await ops.GetFromJsonAsync<JsonElement>("/api/ops/status");
+            var state = status.GetProperty("vendor").GetProperty("state").GetString()!;
+            upAt ??= state == "up" ? drain.Elapsed : null;
+            if (upAt is not null)
+            {
+                states.Add(state); // from when the app saw the vendor back: never "down" again from throttling
+            }
+            if (lowered is null && lowerAt is { } share && posted >= payments * share)
+            {
+                lowered = drain.Elapsed;
+                emulator.RateLimitPerSecond = globalLimit / 4; // Stripe may lower an account's limits (docs.stripe.com/rate-limits)
+                emulator.Limits.EndpointPerSecond = endpointLimit / 4;
+            }
+
+            if (drainProper is null && posted >= payments - metCreate500)
+            {
+                drainProper = drain.Elapsed;
+            }
+
+            await Task.Delay(250);
         }
 
         drain.Stop();
+        drainProper ??= drain.Elapsed;
         var vendorRequests = emulator.Requests - vendorRequestsDuringOutage;
         var ledger = emulator.Ledger();
-        var ideal = (double)payments / vendorLimit;
-        var idealForRequests = (double)vendorRequests / vendorLimit;
+        var ideal = payments / idealRate;
         ResultTable.Header();
         ResultTable.Row("payments", $"{payments}");
-        ResultTable.Row("vendor limit / our posting rate", $"{vendorLimit}/s / {postingRate}/s");
+        ResultTable.Row("Stripe's limits (global / per endpoint)", $"{globalLimit}/s / {endpointLimit}/s");
+        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"ideal: {payments} ÷ min({endpointLimit}, {globalLimit} ÷ 2) /s"), $"{ideal:F0} s");
         ResultTable.Row("drain: restore → all posted", $"{drain.Elapsed.TotalSeconds:F1} s");
-        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"÷ ideal {payments}/{vendorLimit} s = {ideal:F0} s (one request per payment)"), $"{drain.Elapsed.TotalSeconds / ideal:F2}");
+        ResultTable.Row("÷ ideal", $"{drain.Elapsed.TotalSeconds / ideal:F2}");
+        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"restore → all but the {metCreate500} that met a create 500 posted"), $"{drainProper.Value.TotalSeconds:F1} s ({drainProper.Value.TotalSeconds / ideal:F2} × ideal)");
+        if (lowered is { } at)
+        {
+            ResultTable.Row("limits lowered to a quarter", $"{at.TotalSeconds:F1} s into the drain, at {lowerAt:P0} posted");
+        }
+
         ResultTable.Row("vendor requests during drain", $"{vendorRequests} ({(double)vendorRequests / payments:F2} per payment)");
-        ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"÷ ideal for those requests {vendorRequests}/{vendorLimit} s = {idealForRequests:F0} s"), $"{drain.Elapsed.TotalSeconds / idealForRequests:F2}");
         ResultTable.Row("429s received", $"{emulator.RateLimited - rateLimitedBefore}");
         ResultTable.Row("most vendor requests in one second", $"{emulator.MaxRequestsPerSecond}");
+        ResultTable.Row("the app saw the vendor back (probe)", $"{upAt?.TotalSeconds:F1} s after the restore");
+        ResultTable.Row("vendor states seen from then on", $"{string.Join(", ", states.Order(StringComparer.Ordinal))}");
         ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"queue operations per payment during the outage ({outage.TotalSeconds:F0} s)"), metrics is null ? (FormattableString)$"not counted (real host)" : $"{(double)queueOpsDuringOutage / payments:F2}");
         ResultTable.Row("payments charged exactly once", $"{ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)})");
         foreach (var peer in peers)

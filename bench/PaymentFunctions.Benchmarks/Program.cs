@@ -2,7 +2,7 @@ using System.Globalization;
 using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
-//                                                                 -- drain [payments] [vendor limit/s] [app's vendor rate/s] [outage s] [instances]
+//                                                                 -- drain [payments] [live|sandbox] [outage s] [instances] [lower limits at share posted, e.g. 0.5]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 //                                                                 -- batch-accept [lines] [most seconds to wait for recording]
 //                                                                 -- fuzz [requests] [seed]   (exit 1 on any 5xx, contract break or open circuit)
@@ -19,9 +19,15 @@ switch (which)
         await IntakeBenchmark.RunAsync(requests, clients, hostKind);
         return 0;
     case "drain":
-        // drain [payments] [vendor limit/s] [posting rate/s] [outage seconds]
+        // drain [payments] [live|sandbox] [outage seconds] [instances] [lower at]
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
-        await DrainBenchmark.RunAsync(Arg(1, 1000), Arg(2, 50), Arg(3, 48), TimeSpan.FromSeconds(Arg(4, 60)), Arg(5, 1), hostKind);
+        await DrainBenchmark.RunAsync(
+            Arg(1, 1000),
+            args.Length > 2 ? args[2] : "live",
+            TimeSpan.FromSeconds(Arg(3, 60)),
+            Arg(4, 1),
+            args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : null,
+            hostKind);
         return 0;
     case "batch":
         await BatchBenchmark.RunAsync(

@@ -202,6 +202,7 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
         await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-late-500")));
 
         var again = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Create(), Key("k-late-500")));
+        _time.Advance(_emulator.State.SearchLag); // Search shows it only once its index caught up
         var found = await _intents.SearchAsync(new PaymentIntentSearchOptions { Query = "metadata['payment_id']:'pay_test'" });
 
         Assert.Equal(HttpStatusCode.InternalServerError, again.HttpStatusCode);

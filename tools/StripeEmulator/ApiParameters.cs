@@ -102,6 +102,23 @@ internal static class ApiParameters
         ["expand"] = Expand,
     };
 
+    // docs.stripe.com/api/payment_intents/list and docs.stripe.com/api/pagination
+    public static readonly IReadOnlyDictionary<string, Param> ListPaymentIntents = new Dictionary<string, Param>(StringComparer.Ordinal)
+    {
+        ["created"] = new(ParamKind.Object, Fields: new Dictionary<string, Param>(StringComparer.Ordinal)
+        {
+            ["gt"] = new(ParamKind.Integer),
+            ["gte"] = new(ParamKind.Integer),
+            ["lt"] = new(ParamKind.Integer),
+            ["lte"] = new(ParamKind.Integer),
+        }),
+        ["customer"] = new(ParamKind.String),
+        ["limit"] = new(ParamKind.Integer),
+        ["starting_after"] = new(ParamKind.String),
+        ["ending_before"] = new(ParamKind.String),
+        ["expand"] = Expand,
+    };
+
     // docs.stripe.com/api/payment_methods/create
     public static readonly IReadOnlyDictionary<string, Param> CreatePaymentMethod = new Dictionary<string, Param>(StringComparer.Ordinal)
     {

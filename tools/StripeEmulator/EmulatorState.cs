@@ -61,6 +61,8 @@ public sealed class EmulatedPaymentIntent
     public string? NextActionUrl { get; set; }
     /// <summary>How many times this intent was charged successfully (never more than one in a correct client).</summary>
     public int SucceededCharges { get; set; }
+    /// <summary>Order of creation (a list's tie-break within one second).</summary>
+    public long Sequence { get; init; }
     /// <summary>When Search first shows it (its creation plus the emulator's <c>SearchLag</c>).</summary>
     public DateTimeOffset SearchableAt { get; init; }
     /// <summary>The payment method types it accepts (explicit, or <c>card</c> under automatic payment methods).</summary>
@@ -267,6 +269,10 @@ public sealed class EmulatorState(TimeProvider timeProvider)
 
         return refused;
     }
+
+    private long _sequence;
+
+    internal long NextSequence() => Interlocked.Increment(ref _sequence);
 
     /// <summary>Counts a request to the Stripe API.</summary>
     internal void CountRequest() => Interlocked.Increment(ref _requests);

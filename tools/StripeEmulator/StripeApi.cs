@@ -18,6 +18,9 @@ internal static class StripeApi
         app.MapPost("/v1/payment_intents", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, ApiParameters.CreatePaymentIntent, form => PaymentIntentLogic.Create(state, form, BaseUrl(ctx), ApiVersionOf(ctx, state))));
 
+        app.MapGet("/v1/payment_intents", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, ApiParameters.ListPaymentIntents, form => PaymentIntentLogic.List(state, form)));
+
         app.MapGet("/v1/payment_intents/search", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, ApiParameters.SearchPaymentIntents, form => PaymentIntentLogic.Search(state, form["query"].ToString())));
 

@@ -36,14 +36,6 @@ public sealed class PostingOptions
     [Range(1, 10_000)]
     public int? VendorEndpointRatePerSecond { get; set; }
 
-    /// <summary>
-    /// How long after a create answered 500 the poster waits before it looks for the intent that create may have made:
-    /// Stripe's Search is "not for read-after-write", usually under a minute behind (docs.stripe.com/search). Until then
-    /// the payment waits (no new create: one with a new key could make a second intent). Default 2 minutes.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan SearchLag { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>How often an instance that calls the vendor renews its share of the rate. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RateShareRefresh { get; set; } = TimeSpan.FromSeconds(2);

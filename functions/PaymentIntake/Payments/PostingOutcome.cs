@@ -42,9 +42,6 @@ public abstract record PostingOutcome
         /// the pacer slows down and the request is tried again after a backoff.
         /// </summary>
         public bool Throttled { get; init; }
-
-        /// <summary>The earliest time a next attempt can do better (e.g. once Stripe's Search shows an intent); null: any time.</summary>
-        public DateTimeOffset? NotBefore { get; init; }
     }
 
     /// <summary>The shared circuit is open: the vendor was not called; wait until at least <paramref name="Until"/>.</summary>

@@ -67,13 +67,6 @@ public sealed class PaymentPoster(
         }
 
         row.BeginAttempt();
-        if (vendor.NotYet(row) is { } notYet)
-        {
-            // Not a call to the vendor either: the payment waits until Stripe's search can answer for it.
-            await ActAsync(row, notYet, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         if (await vendor.AdmitAsync(cancellationToken).ConfigureAwait(false) is { } parked)
         {
             // Not a call to the vendor: one row write and one delayed message, no earlier than the circuit allows.

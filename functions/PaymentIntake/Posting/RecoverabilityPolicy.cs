@@ -59,7 +59,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
                     $"{PoisonReasons.VendorFailsPayment}: the vendor failed this payment {payment.OwnFailures} times while it answered others and nothing else failed; last: {ReasonOf(outcome)}",
                     PoisonReasons.VendorFailsPayment),
             PostingOutcome.Parked parked => Later(now, options.RetryLaterMaxDelay * (0.75 + (Math.Clamp(random01, 0, 1) / 4)), parked.Reason),
-            PostingOutcome.RetryLater later => Later(now, NoEarlier(RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), now, later.NotBefore), later.Reason),
+            PostingOutcome.RetryLater later => Later(now, RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), later.Reason),
             _ => throw new InvalidOperationException($"Posting ended on {outcome.GetType().Name} for payment {payment.PaymentId}: a step, never a result."),
         };
     }
@@ -89,9 +89,6 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
     }
 
     /// <summary>The give-up clock starts at acceptance and again at each replay.</summary>
-    private static TimeSpan NoEarlier(TimeSpan delay, DateTimeOffset now, DateTimeOffset? notBefore) =>
-        notBefore is { } at && at - now > delay ? at - now : delay;
-
     private static DateTimeOffset ClockStart(Payment payment) => payment.ReplayedAt ?? payment.AcceptedAt;
 
     private static RecoveryAction.RetryLater Later(DateTimeOffset now, TimeSpan delay, string reason) => new(delay, now + delay, reason);

@@ -15,16 +15,6 @@ namespace PaymentIntake.Posting;
 /// </summary>
 public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit, TimeProvider time)
 {
-    /// <summary>
-    /// Why a card payment must not be tried yet, without asking the circuit or calling the vendor (a create answered 500
-    /// and Stripe's search cannot show its intent yet: <see cref="StripeVendor.SearchWait"/>); null when it may be.
-    /// </summary>
-    public PostingOutcome.RetryLater? NotYet(Payment payment)
-    {
-        ArgumentNullException.ThrowIfNull(payment);
-        return payment.InvoiceId is null && payment.Kind != PaymentKinds.Check ? cards.SearchWait(payment) : null;
-    }
-
     /// <summary>Null when the vendor may be called now; otherwise why and until when the payment must wait.</summary>
     public Task<PostingOutcome.Parked?> AdmitAsync(CancellationToken cancellationToken) => circuit.AdmitAsync(cancellationToken);
 

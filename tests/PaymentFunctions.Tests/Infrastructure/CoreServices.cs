@@ -45,7 +45,6 @@ public sealed class CoreServices : IAsyncDisposable
         // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
         ["PaymentIntake:StorageTimeout"] = "00:00:30",
         ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
-        ["Posting:SearchLag"] = "00:00:02",
         ["Posting:VendorRatePerSecond"] = "80",
         ["Posting:VendorEndpointRatePerSecond"] = "80",
         ["Posting:RateShareRefresh"] = "00:00:00.200",
@@ -60,7 +59,6 @@ public sealed class CoreServices : IAsyncDisposable
     {
         var emulator = await StripeEmulatorServer.StartAsync();
         emulator.State.Limits.Lift(); // as Stripe raises an account's limits on request: these tests are about other things
-        emulator.State.SearchLag = TimeSpan.FromSeconds(1);
         var prefix = TestStorage.NewPrefix();
         var settings = Settings(azurite.ConnectionString, emulator, prefix);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

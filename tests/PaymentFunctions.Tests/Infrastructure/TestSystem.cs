@@ -116,7 +116,6 @@ public sealed class TestSystem : IAsyncDisposable
         // Stripe raises an account's limits on request; most scenarios are about something else than its limits, which
         // the throttling scenarios put back.
         emulator.State.Limits.Lift();
-        emulator.State.SearchLag = TimeSpan.FromSeconds(1); // Stripe's search lags writes (under a minute, usually); the app waits Posting:SearchLag
         var real = Kind == HostKind.Real;
         var prefix = real ? "" : TestStorage.NewPrefix();
         var storage = real ? azurite.NewAccount() : azurite.ConnectionString;
@@ -138,7 +137,6 @@ public sealed class TestSystem : IAsyncDisposable
             // waits on it are not what these tests are about. The storage budget's own scenarios set small ones.
             ["PaymentIntake:StorageTimeout"] = "00:00:30",
             ["PaymentIntake:StorageTryTimeout"] = "00:00:10",
-            ["Posting:SearchLag"] = "00:00:02",
             ["Posting:VendorRatePerSecond"] = "80",
             ["Posting:VendorEndpointRatePerSecond"] = "80",
             ["Posting:RateShareRefresh"] = "00:00:00.200",

@@ -22,6 +22,9 @@ public sealed record StripeEndpoint(string Name, bool IsSearch = false)
     /// <summary><c>POST /v1/payment_intents/{id}/cancel</c>.</summary>
     public static readonly StripeEndpoint CancelIntent = new("POST /v1/payment_intents/{id}/cancel");
 
+    /// <summary><c>GET /v1/payment_intents</c> (a list).</summary>
+    public static readonly StripeEndpoint ListIntents = new("GET /v1/payment_intents");
+
     /// <summary><c>GET /v1/payment_intents/search</c>.</summary>
     public static readonly StripeEndpoint SearchIntents = new("GET /v1/payment_intents/search", IsSearch: true);
 

@@ -15,7 +15,7 @@ namespace PaymentIntake.Posting.Vendor;
 /// forgotten the idempotency keys. Every call goes through the one resilience pipeline. Why each step is exactly once:
 /// docs/exactly-once.md.
 /// </summary>
-public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, IOptions<StripeOptions> options, IOptions<PostingOptions> posting, TimeProvider time)
+public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, IOptions<StripeOptions> options, TimeProvider time)
 {
     private static readonly string[] Live = ["requires_payment_method", "requires_confirmation", "requires_action", "processing"];
     private readonly PaymentIntentService _intents = new(stripe);
@@ -102,48 +102,12 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
         }
     }
 
-    /// <summary>
-    /// Why the payment must not be tried yet, without a call: a create was answered 500 and Stripe's Search cannot be
-    /// trusted to show the intent that create may have made until <c>Posting:SearchLag</c> has passed (creating under
-    /// the next key before then could make a second intent). Null when it may be tried now.
-    /// </summary>
-    public PostingOutcome.RetryLater? SearchWait(Payment payment)
-    {
-        ArgumentNullException.ThrowIfNull(payment);
-        if (payment.VendorReference is not null || payment.CreateKeyGeneration == 0 || payment.CreateFailedAt is not { } failedAt)
-        {
-            return null;
-        }
-
-        var searchable = failedAt + posting.Value.SearchLag;
-        return time.GetUtcNow() < searchable ? SearchLater(searchable) : null;
-    }
-
-    private static PostingOutcome.RetryLater SearchLater(DateTimeOffset searchable) =>
-        new($"A create was answered 500 and may have made an intent; Stripe's search shows it by {searchable:O}, and the payment waits until then.")
-        {
-            VendorUnavailable = false,
-            NotBefore = searchable,
-        };
-
     /// <summary>One step: learn where the intent stands (read it, find it, or create it), then confirm it if it needs that.</summary>
     private async ValueTask<PostingOutcome> StepAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
-        PaymentIntent intent;
-        if (payment.VendorReference is { } reference)
-        {
-            intent = await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var (found, wait) = await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
-            if (found is null)
-            {
-                return wait!;
-            }
-
-            intent = found;
-        }
+        var intent = payment.VendorReference is { } reference
+            ? await pipeline.CallAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(reference, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
+            : await FindOrCreateAsync(payment, save, cancellationToken).ConfigureAwait(false);
 
         var outcome = VendorAnswerClassifier.ForIntent(intent);
         if (outcome is not PostingOutcome.ConfirmNeeded)
@@ -168,14 +132,9 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             : outcome;
     }
 
-    /// <summary>The payment's intent: found (after a create answered 500) or created; or, when a create is answered 500, why to wait.</summary>
-    private async Task<(PaymentIntent? Intent, PostingOutcome.RetryLater? Wait)> FindOrCreateAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
+    /// <summary>The payment's intent: found (after a create answered 500) or created.</summary>
+    private async Task<PaymentIntent> FindOrCreateAsync(Payment payment, Func<Task> save, CancellationToken cancellationToken)
     {
-        if (SearchWait(payment) is { } wait)
-        {
-            return (null, wait);
-        }
-
         // A create answered 500 may or may not have made an intent: look for one before creating under a new key.
         var intent = payment.CreateKeyGeneration > 0 ? await FindEarlierAsync(payment, cancellationToken).ConfigureAwait(false) : null;
         if (intent is null)
@@ -187,34 +146,67 @@ public sealed class StripeVendor(IStripeClient stripe, VendorPipeline pipeline, 
             catch (StripeException ex) when ((int)ex.HttpStatusCode >= 500)
             {
                 // Stripe saved this 500 under the key and would replay it for a day: the next try uses the next key,
-                // after looking for an intent this create may have made — once Search can show it, not within this
-                // attempt. Other failures (timeouts, lost answers, 429, 409) keep the key: repeating it returns what Stripe did.
-                var now = time.GetUtcNow();
-                payment.UseNextCreateKey(now);
+                // after looking for an intent this create may have made. Other failures (timeouts, lost answers, 429,
+                // 409) keep the key: repeating it returns what Stripe did.
+                payment.UseNextCreateKey(time.GetUtcNow());
                 await save().ConfigureAwait(false);
-                return (null, SearchLater(now + posting.Value.SearchLag) with
-                {
-                    Reason = $"Vendor answered {(int)ex.HttpStatusCode} {ex.StripeError?.Code ?? ex.StripeError?.Type} to the create; its intent, if it made one, is looked for once Stripe's search shows it.",
-                    VendorUnavailable = true,
-                });
+                throw;
             }
         }
 
         payment.NameVendorObject(intent.Id);
         await save().ConfigureAwait(false);
-        return (intent, null);
+        return intent;
     }
 
-    /// <summary>The intent an earlier create made for the payment, found by its metadata; the best one if several.</summary>
+    /// <summary>
+    /// The intent an earlier create made for the payment, the best one if several. Listed, not searched: Stripe's
+    /// Search is "not for read-after-write" (usually under a minute behind, longer in incidents: docs.stripe.com/search),
+    /// while a list reads the intents themselves. The intent, if the failed create made one, was created while that
+    /// request was out — at most a request timeout before its answer (<see cref="Payment.CreateFailedAt"/>) — so the
+    /// list covers that window, widened by <see cref="ClockMargin"/> each side for the clocks of Stripe and ours. A row
+    /// from before that time was recorded is searched as before.
+    /// </summary>
     private async Task<PaymentIntent?> FindEarlierAsync(Payment payment, CancellationToken cancellationToken)
     {
-        var search = new PaymentIntentSearchOptions { Query = $"metadata['payment_id']:'{payment.PaymentId}'" };
-        var found = await pipeline.CallAsync(StripeEndpoint.SearchIntents, ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        return found.Data
+        var ours = new List<PaymentIntent>();
+        if (payment.CreateFailedAt is { } failedAt)
+        {
+            var list = new PaymentIntentListOptions
+            {
+                Created = new DateRangeOptions
+                {
+                    GreaterThanOrEqual = (failedAt - options.Value.RequestTimeout - ClockMargin).UtcDateTime,
+                    LessThanOrEqual = (failedAt + ClockMargin).UtcDateTime,
+                },
+                Limit = 100,
+            };
+            while (true)
+            {
+                var page = await pipeline.CallAsync(StripeEndpoint.ListIntents, ct => _intents.ListAsync(list, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                ours.AddRange(page.Data.Where(pi => pi.Metadata?.GetValueOrDefault("payment_id") == payment.PaymentId));
+                if (!page.HasMore || page.Data.Count == 0)
+                {
+                    break;
+                }
+
+                list.StartingAfter = page.Data[^1].Id;
+            }
+        }
+        else
+        {
+            var search = new PaymentIntentSearchOptions { Query = $"metadata['payment_id']:'{payment.PaymentId}'" };
+            ours.AddRange((await pipeline.CallAsync(StripeEndpoint.SearchIntents, ct => _intents.SearchAsync(search, cancellationToken: ct), cancellationToken).ConfigureAwait(false)).Data);
+        }
+
+        return ours
             .Where(pi => pi.Status != "canceled")
             .OrderBy(pi => pi.Status switch { "succeeded" => 0, "processing" => 1, "requires_action" => 2, "requires_confirmation" => 3, _ => 4 })
             .FirstOrDefault();
     }
+
+    /// <summary>How far Stripe's clock and ours may disagree, each way, when listing by creation time.</summary>
+    internal static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(30);
 
     private static RequestOptions CreateKey(Payment payment) =>
         payment.CreateKeyGeneration == 0 ? Key(payment, "create") : Key(payment, "create", payment.CreateKeyGeneration);
