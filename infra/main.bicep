@@ -33,10 +33,10 @@ param entraClientId string
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Vendor requests per second for the whole app, all instances together (Posting:VendorRatePerSecond); keep it under Stripe\'s 100/s live limit.')
-@minValue(1)
-@maxValue(95)
-param vendorRatePerSecond int = 80
+@description('Vendor requests per second for the whole app, all instances together (Posting:VendorRatePerSecond), for an account whose limits Stripe raised; 0: the app follows Stripe\'s documented limits for its key\'s mode (95 % of 100/s live, of 25/s in a sandbox, and of 25/s per endpoint).')
+@minValue(0)
+@maxValue(10000)
+param vendorRatePerSecond int = 0
 
 @description('Instances kept warm for the HTTP functions (Flex Consumption always-ready group http): a member\'s first payment after idle time does not wait for a cold start. 0 turns it off (and its cost).')
 @minValue(0)

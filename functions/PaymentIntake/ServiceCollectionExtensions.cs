@@ -67,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BatchQueue>();
         services.AddSingleton<BatchService>();
         services.AddSingleton<VendorRateShares>();
+        services.AddSingleton<IRateShare>(sp => sp.GetRequiredService<VendorRateShares>());
         services.AddSingleton<VendorPacer>();
         services.AddSingleton<VendorPipeline>();
         services.AddSingleton<StripeVendor>();

@@ -68,7 +68,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
   dependsOn: [ storageRoles, secretsUser ]
-  properties: {
+  properties: union({
     // Identity-based host storage: no account key anywhere (the account refuses shared keys).
     AzureWebJobsStorage__accountName: account.name
     AzureWebJobsStorage__credential: 'managedidentity'
@@ -77,8 +77,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretUri})'
     Stripe__ReturnUrl: stripeReturnUrl
     PaymentIntake__IdSecret: '@Microsoft.KeyVault(SecretUri=${paymentIdSecretUri})'
-    Posting__VendorRatePerSecond: string(vendorRatePerSecond)
-  }
+  }, vendorRatePerSecond > 0 ? { Posting__VendorRatePerSecond: string(vendorRatePerSecond) } : {})
 }
 
 // Data-plane roles of the app's identity: blobs (host leases, deployment package, batch files), queues, tables, secrets.

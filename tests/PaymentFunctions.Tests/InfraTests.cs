@@ -54,7 +54,7 @@ public sealed class InfraTests
         Assert.Equal(1, parameters.GetProperty("maximumInstanceCount").GetProperty("minValue").GetInt32());
         Assert.Equal(100, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
         Assert.Equal(1, parameters.GetProperty("alwaysReadyHttpInstances").GetProperty("defaultValue").GetInt32());
-        Assert.Equal(80, parameters.GetProperty("vendorRatePerSecond").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(0, parameters.GetProperty("vendorRatePerSecond").GetProperty("defaultValue").GetInt32()); // the key's mode decides
         Assert.False(parameters.TryGetProperty("postingRatePerSecond", out _));
     }
 

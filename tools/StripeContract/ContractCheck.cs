@@ -11,7 +11,8 @@ namespace StripeContract;
 public sealed record ContractRow(string Sequence, string Step, string Expected, IReadOnlyDictionary<string, string> Answers);
 
 /// <summary>
-/// The sequences the poster and the invoice payer make, run against each target (the emulator, and Stripe's test mode
+/// The sequences the poster and the invoice payer make — Stripe.net calls spelled out step by step, then the poster's
+/// own code (<see cref="PosterUnderTest"/>) end to end — run against each target (the emulator, and Stripe's test mode
 /// for anyone holding a test key), so the emulator's claims about Stripe can be checked against Stripe itself.
 /// </summary>
 public static class ContractCheck
@@ -91,7 +92,33 @@ public static class ContractCheck
             new("pay it again", "400 invoice_already_paid", (t, s, ct) => Answer(async () =>
                 (await new InvoiceService(t.Client).PayAsync(s["invoice"], new InvoicePayOptions { PaidOutOfBand = true }, cancellationToken: ct).ConfigureAwait(false)).Status)),
         ]),
+        // The poster's own code (StripeVendor, InvoicePayer) end to end, so what is checked is what the app sends.
+        ("the poster's card payments", [
+            new("a card that succeeds", "posted", (t, s, ct) => PostAsync(t, PosterUnderTest.Payment(s["run"] + "a", "pm_card_visa"), ct)),
+            new("a declined card", "declined generic_decline", (t, s, ct) => PostAsync(t, PosterUnderTest.Payment(s["run"] + "b", "pm_card_chargeDeclined"), ct)),
+            new("a decline that asks to try again", "declined processing_error (retryable)", (t, s, ct) => PostAsync(t, PosterUnderTest.Payment(s["run"] + "c", "pm_card_chargeDeclinedProcessingError"), ct)),
+            new("a card needing 3-D Secure", "action_required with a URL", (t, s, ct) => PostAsync(t, PosterUnderTest.Payment(s["run"] + "d", "pm_card_authenticationRequired"), ct)),
+            new("a ConfirmationToken", "posted", (t, s, ct) => Answer(async () =>
+            {
+                var token = await new Stripe.TestHelpers.ConfirmationTokenService(t.Client).CreateAsync(new Stripe.TestHelpers.ConfirmationTokenCreateOptions { PaymentMethod = "pm_card_visa" }, cancellationToken: ct).ConfigureAwait(false);
+                return await PostAsync(t, PosterUnderTest.Payment(s["run"] + "e", confirmationToken: token.Id), ct).ConfigureAwait(false);
+            })),
+        ]),
+        ("the poster's invoice payments", [
+            new("a card pays an invoice", "posted", (t, s, ct) => Answer(async () =>
+                await PayInvoiceAsync(t, PosterUnderTest.Payment(s["run"] + "f", "pm_card_visa", invoiceId: await t.OpenInvoiceAsync(45600, ct).ConfigureAwait(false)), ct).ConfigureAwait(false))),
+            new("a card needing 3-D Secure pays an invoice", "action_required with a URL", (t, s, ct) => Answer(async () =>
+                await PayInvoiceAsync(t, PosterUnderTest.Payment(s["run"] + "g", "pm_card_authenticationRequired", invoiceId: await t.OpenInvoiceAsync(45600, ct).ConfigureAwait(false)), ct).ConfigureAwait(false))),
+            new("a check settles an invoice", "posted", (t, s, ct) => Answer(async () =>
+                await PayInvoiceAsync(t, PosterUnderTest.Payment(s["run"] + "h", invoiceId: await t.OpenInvoiceAsync(45600, ct).ConfigureAwait(false), kind: PaymentIntake.Payments.PaymentKinds.Check), ct).ConfigureAwait(false))),
+        ]),
     ];
+
+    private static async Task<string> PostAsync(ContractTarget target, PaymentIntake.Payments.Payment payment, CancellationToken cancellationToken) =>
+        PosterUnderTest.Describe(await PosterUnderTest.For(target).Cards.PostAsync(payment, () => Task.CompletedTask, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<string> PayInvoiceAsync(ContractTarget target, PaymentIntake.Payments.Payment payment, CancellationToken cancellationToken) =>
+        PosterUnderTest.Describe(await PosterUnderTest.For(target).Invoices.PostAsync(payment, () => Task.CompletedTask, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Runs every sequence against every target, one after the other.</summary>
     public static async Task<IReadOnlyList<ContractRow>> RunAsync(IReadOnlyList<ContractTarget> targets, CancellationToken cancellationToken = default)

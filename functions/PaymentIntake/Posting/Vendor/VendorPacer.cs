@@ -9,7 +9,7 @@ namespace PaymentIntake.Posting.Vendor;
 /// callers wait their turn. The share may change between requests. After a 429 it sends at half its pace (halving again
 /// on each further 429, down to an eighth) until <see cref="SlowDownTime"/> has passed without one.
 /// </summary>
-public sealed class VendorPacer(VendorRateShares shares, IOptions<StripeOptions> stripe, IOptions<PostingOptions> posting, TimeProvider time)
+public sealed class VendorPacer(IRateShare shares, IOptions<StripeOptions> stripe, IOptions<PostingOptions> posting, TimeProvider time)
 {
     /// <summary>How long a slow-down lasts after the last 429.</summary>
     public static readonly TimeSpan SlowDownTime = TimeSpan.FromSeconds(10);

@@ -5,6 +5,13 @@ using PaymentIntake.Storage;
 
 namespace PaymentIntake.Posting.Vendor;
 
+/// <summary>This instance's share of the app's vendor limits.</summary>
+public interface IRateShare
+{
+    /// <summary>The share now, in (0, 1]; waits while the instance cannot send yet.</summary>
+    Task<double> CurrentAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>One instance's heartbeat in table <c>vendorrate</c>.</summary>
 /// <param name="Instance">The instance (a random id per process).</param>
 /// <param name="JoinedAt">When it first counted itself in.</param>
@@ -19,7 +26,7 @@ public sealed record RateHeartbeat(string Instance, DateTimeOffset JoinedAt, Dat
 /// together never exceed the limit, the shares adapt within seconds, and each instance costs two storage operations
 /// per refresh period, only while it calls the vendor.
 /// </summary>
-public sealed class VendorRateShares(TableServiceClient tables, StorageNames names, IOptions<PostingOptions> options, TimeProvider time)
+public sealed class VendorRateShares(TableServiceClient tables, StorageNames names, IOptions<PostingOptions> options, TimeProvider time) : IRateShare
 {
     private const string Partition = "instances";
     private readonly LazyTable _table = new(tables, names.VendorRateTable);
