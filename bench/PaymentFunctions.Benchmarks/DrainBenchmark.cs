@@ -151,6 +151,11 @@ internal static class DrainBenchmark
         ResultTable.Row("429s received", $"{emulator.RateLimited - rateLimitedBefore}");
         ResultTable.Row("most vendor requests in one second", $"{emulator.MaxRequestsPerSecond}");
         ResultTable.Row("the app saw the vendor back (probe)", $"{upAt?.TotalSeconds:F1} s after the restore");
+        if (upAt is { } seen)
+        {
+            ResultTable.Row("from then → all posted ÷ ideal (the drain itself)", $"{(drain.Elapsed - seen).TotalSeconds / ideal:F2}");
+        }
+
         ResultTable.Row("vendor states seen from then on", $"{string.Join(", ", states.Order(StringComparer.Ordinal))}");
         ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"queue operations per payment during the outage ({outage.TotalSeconds:F0} s)"), metrics is null ? (FormattableString)$"not counted (real host)" : $"{(double)queueOpsDuringOutage / payments:F2}");
         ResultTable.Row("payments charged exactly once", $"{ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)})");

@@ -54,6 +54,7 @@ public sealed class StrictRequestTests : IAsyncLifetime
     [InlineData("automatic_payment_methods[colour]", "red", "parameter_unknown", "automatic_payment_methods[colour]")]
     [InlineData("amount", "12.50", "parameter_invalid_integer", "amount")]
     [InlineData("description", "", "parameter_invalid_empty", "description")]
+    [InlineData("amount", "49", "amount_too_small", "amount")] // docs.stripe.com/currencies: at least $0.50 in usd
     public async Task CreateIntent_BadParameter_Is400WithStripesCode(string name, string value, string code, string param)
     {
         var form = Intent().Where(f => f.Key != name).Append(new(name, value));

@@ -28,6 +28,15 @@ internal static partial class PaymentIntentLogic
             return ApiAnswer.InvalidRequest($"Invalid currency: {currency}. Stripe currently supports these currencies: …", "parameter_invalid_string_blank", "currency");
         }
 
+        if (MinimumCharge.GetValueOrDefault(currency.ToLowerInvariant()) is > 0 and var minimum && amount < minimum)
+        {
+            // docs.stripe.com/currencies#minimum-and-maximum-charge-amounts: below the minimum, Stripe refuses the amount.
+            return ApiAnswer.InvalidRequest(
+                string.Create(CultureInfo.InvariantCulture, $"Amount must be at least {minimum} minor units in {currency.ToLowerInvariant()}."),
+                "amount_too_small",
+                "amount");
+        }
+
         static List<string> ListOf(IFormCollection form, string name) =>
             form.Keys.Where(k => k.StartsWith(name + "[", StringComparison.Ordinal)).Select(k => form[k].ToString()).ToList();
 
@@ -105,6 +114,12 @@ internal static partial class PaymentIntentLogic
             ? Confirm(state, pi, paymentMethod: null, returnUrl: null, baseUrl)
             : ApiAnswer.Ok(StripeJson.PaymentIntent(pi));
     }
+
+    /// <summary>Stripe's minimum charge in a few currencies, in minor units (docs.stripe.com/currencies): usd $0.50, gbp £0.30, jpy ¥50, …</summary>
+    private static readonly Dictionary<string, long> MinimumCharge = new(StringComparer.Ordinal)
+    {
+        ["usd"] = 50, ["eur"] = 50, ["gbp"] = 30, ["cad"] = 50, ["aud"] = 50, ["chf"] = 50, ["jpy"] = 50,
+    };
 
     public static ApiAnswer Confirm(EmulatorState state, EmulatedPaymentIntent pi, string? paymentMethod, string? returnUrl, string baseUrl, string? confirmationToken = null)
     {

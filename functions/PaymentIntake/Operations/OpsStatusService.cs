@@ -40,6 +40,9 @@ public sealed record VendorStatus(string State, DateTimeOffset? DownSince, strin
 {
     /// <summary>Since when Stripe refuses our key (the state is then <c>misconfigured</c>); null otherwise.</summary>
     public DateTimeOffset? MisconfiguredSince { get; init; }
+
+    /// <summary>Whose calls the key is refused for: <c>probe</c> (Balance read), <c>payments</c>, or both; null when none.</summary>
+    public string? KeyRefusedFor { get; init; }
 }
 
 /// <summary>Builds the operations status: queues, payments in flight, vendor, poison.</summary>
@@ -93,7 +96,7 @@ public sealed class OpsStatusService(
             unread);
 
         var c = await circuitState.ConfigureAwait(false);
-        var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt) { MisconfiguredSince = c.MisconfiguredSince };
+        var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt) { MisconfiguredSince = c.MisconfiguredSince, KeyRefusedFor = c.KeyRefusedFor.Length > 0 ? c.KeyRefusedFor : null };
         var (since, byStatus) = await finalCounts.ConfigureAwait(false);
         return new OpsStatus(
             now,

@@ -42,6 +42,12 @@ public abstract record PostingOutcome
         /// the pacer slows down and the request is tried again after a backoff.
         /// </summary>
         public bool Throttled { get; init; }
+
+        /// <summary>
+        /// The vendor refused our key, with this status (401/403): a configuration operators must fix, not an outage and
+        /// nothing the payment did, so it never counts toward the circuit and the vendor shows <c>misconfigured</c>.
+        /// </summary>
+        public int? KeyRefusedWith { get; init; }
     }
 
     /// <summary>The shared circuit is open: the vendor was not called; wait until at least <paramref name="Until"/>.</summary>

@@ -13,7 +13,7 @@ namespace PaymentIntake.Posting;
 /// <see cref="VendorCircuit.RecordUnavailableAsync"/>; any other answer closes it). So an admission the circuit gave
 /// (a half-open probe among them) is always answered. The timer's probe (<see cref="VendorProbe"/>) reports itself.
 /// </summary>
-public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit, TimeProvider time)
+public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, InvoiceClaims claims, VendorCircuit circuit, TimeProvider time, Microsoft.Extensions.Logging.ILogger<VendorGateway> logger)
 {
     /// <summary>Null when the vendor may be called now; otherwise why and until when the payment must wait.</summary>
     public Task<PostingOutcome.Parked?> AdmitAsync(CancellationToken cancellationToken) => circuit.AdmitAsync(cancellationToken);
@@ -51,7 +51,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
             outcome = await cards.PostAsync(payment, save, cancellationToken).ConfigureAwait(false);
         }
 
-        await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+        await ReportAsync(payment, outcome, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
@@ -65,14 +65,14 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
         if (payment.InvoiceId is not null)
         {
             var read = await invoices.ReadAsync(payment, cancellationToken).ConfigureAwait(false);
-            await ReportAsync(payment, IsUnavailable(read), cancellationToken).ConfigureAwait(false);
+            await ReportAsync(payment, read, cancellationToken).ConfigureAwait(false);
             return read;
         }
 
         var outcome = await cards.ReadAsync(payment, cancellationToken).ConfigureAwait(false);
         if (NamesIntent(payment))
         {
-            await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+            await ReportAsync(payment, outcome, cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
@@ -93,7 +93,7 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
         var outcome = await cards.AbandonAsync(payment, cancellationToken).ConfigureAwait(false);
         if (NamesIntent(payment))
         {
-            await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+            await ReportAsync(payment, outcome, cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
@@ -136,6 +136,22 @@ public sealed class VendorGateway(StripeVendor cards, InvoicePayer invoices, Inv
     private static bool NamesIntent(Payment payment) => payment.VendorReference?.StartsWith("pi_", StringComparison.Ordinal) == true;
 
     private static bool IsUnavailable(PostingOutcome outcome) => outcome is PostingOutcome.RetryLater { VendorUnavailable: true };
+
+    /// <summary>
+    /// Tells the circuit how the vendor answered a call for <paramref name="payment"/> — unavailable, refusing our key
+    /// (misconfigured: recorded as such, never toward opening), or answering — and the payment too.
+    /// </summary>
+    private async Task ReportAsync(Payment payment, PostingOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome is PostingOutcome.RetryLater { KeyRefusedWith: { } status } refused)
+        {
+            CircuitLog.VendorMisconfigured(logger, status, refused.Reason);
+            await circuit.RecordMisconfiguredAsync(CircuitState.ByPayments, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await ReportAsync(payment, IsUnavailable(outcome), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Tells the circuit whether the vendor answered a call for <paramref name="payment"/> or was <paramref name="unavailable"/>, and the payment too.</summary>
     private async Task ReportAsync(Payment payment, bool unavailable, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Posting.Circuit;
+using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Scenarios;
 
@@ -66,5 +67,37 @@ public sealed class ThrottlingScenarios(AzuriteFixture azurite, Xunit.Abstractio
         Assert.True(state.RateLimited > limitedAtFullLimits, "Stripe never throttled after lowering its limits: the app was not sending at its pace.");
         Assert.True(seen.All(s => s == (CircuitState.Closed, 0)), "The circuit was seen as " + string.Join(", ", seen.Distinct()));
         Assert.Equal("up", (await system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/status")).GetProperty("vendor").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task When_Stripe_refuses_our_key_for_payments_Should_show_misconfigured_not_down_and_post_once_the_key_is_fixed()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var state = system.Emulator.State;
+        // A restricted key without PaymentIntents write: the probe (Balance read) is answered, every create is refused.
+        state.SetFault(FaultMode.PermissionError, pathEndsWith: "/v1/payment_intents");
+        var circuit = system.Service<VendorCircuitStore>();
+
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++) // more than Posting:CircuitFailureThreshold (5)
+        {
+            using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment(memberId: $"M-{i}"));
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!);
+        }
+
+        var misconfigured = await system.WaitForVendorStateAsync("misconfigured");
+        await Poll.UntilAsync(() => Task.FromResult(state.FaultsServed), served => served >= 6, TimeSpan.FromSeconds(30), served => $"Only {served} creates were refused.");
+        var refused = await circuit.GetAsync(CancellationToken.None);
+        state.SetFault(FaultMode.None);
+
+        foreach (var id in ids)
+        {
+            await system.WaitForStatusAsync(id, "posted", TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal((CircuitState.Closed, 0), (refused.State, refused.ConsecutiveFailures));
+        Assert.NotEqual(JsonValueKind.Null, misconfigured.GetProperty("vendor").GetProperty("misconfiguredSince").ValueKind);
+        Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
+        Assert.Equal("up", (await system.WaitForVendorStateAsync("up")).GetProperty("vendor").GetProperty("state").GetString());
     }
 }

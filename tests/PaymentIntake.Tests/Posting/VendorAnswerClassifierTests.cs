@@ -106,6 +106,20 @@ public sealed class VendorAnswerClassifierTests
     public void ForException_VendorUnavailableStatus_IsRetryLater(HttpStatusCode status) =>
         Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(Stripe(status, "api_error"), null));
 
+    /// <summary>Our key refused is a misconfiguration: retried later, never an outage, never retried within the attempt.</summary>
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, 401)]
+    [InlineData(HttpStatusCode.Forbidden, 403)]
+    public void ForException_KeyRefused_IsMisconfiguredNotAnOutage(HttpStatusCode status, int code)
+    {
+        var error = Stripe(status, "invalid_request_error");
+
+        var later = Assert.IsType<PostingOutcome.RetryLater>(VendorAnswerClassifier.ForException(error, null));
+
+        Assert.Equal((false, (int?)code), (later.VendorUnavailable, later.KeyRefusedWith));
+        Assert.False(VendorAnswerClassifier.IsTransient(error));
+    }
+
     /// <summary>A 429 is Stripe answering: throttled, retried after a backoff, never counted toward the circuit.</summary>
     [Fact]
     public void ForException_RateLimited_IsThrottledNotAnOutage()

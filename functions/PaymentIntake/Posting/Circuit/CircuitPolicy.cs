@@ -16,10 +16,23 @@ public sealed record CircuitState(
     public string FailingPayments { get; init; } = "";
 
     /// <summary>
-    /// Since when the probe's key is refused (401/403: revoked, or a restricted key without Balance read): the app is
-    /// misconfigured, which operators must fix; not an outage. Cleared by any answer.
+    /// Since when our key is refused (401/403: revoked, or a restricted key without a permission): the app is
+    /// misconfigured, which operators must fix; not an outage. Cleared by an answer to the calls that were refused.
     /// </summary>
     public DateTimeOffset? MisconfiguredSince { get; init; }
+
+    /// <summary>
+    /// Whose calls the key was refused for: <see cref="ByProbe"/> (the balance read), <see cref="ByPayments"/>, or both
+    /// (comma-separated). An answer to one clears only its own: a key with Balance read but without PaymentIntents
+    /// write stays misconfigured while the probe succeeds.
+    /// </summary>
+    public string KeyRefusedFor { get; init; } = "";
+
+    /// <summary>The probe's calls.</summary>
+    public const string ByProbe = "probe";
+
+    /// <summary>Payments' calls.</summary>
+    public const string ByPayments = "payments";
 
     /// <summary>Calls flow.</summary>
     public const string Closed = "closed";
@@ -70,8 +83,31 @@ public static class CircuitPolicy
     }
 
     /// <summary>The vendor answered (whatever the business answer): close.</summary>
-    public static CircuitState OnSuccess(CircuitState state, DateTimeOffset now) =>
-        new(CircuitState.Closed, 0, null, null, null, now);
+    public static CircuitState OnSuccess(CircuitState state, DateTimeOffset now, string answeredFor = CircuitState.ByPayments)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var stillRefused = string.Join(',', Refused(state).Where(r => r != answeredFor));
+        return new(CircuitState.Closed, 0, null, null, null, now)
+        {
+            MisconfiguredSince = stillRefused.Length > 0 ? state.MisconfiguredSince : null,
+            KeyRefusedFor = stillRefused,
+        };
+    }
+
+    /// <summary>Our key was refused for <paramref name="refusedFor"/>'s calls: misconfigured since the first refusal; the circuit is not touched.</summary>
+    public static CircuitState OnKeyRefused(CircuitState state, DateTimeOffset now, string refusedFor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state with
+        {
+            MisconfiguredSince = state.MisconfiguredSince ?? now,
+            KeyRefusedFor = string.Join(',', Refused(state).Append(refusedFor).Distinct().Order(StringComparer.Ordinal)),
+        };
+    }
+
+    /// <summary>Whose calls the key is refused for now (a probe's refusal from before the field existed counts as the probe's).</summary>
+    private static IEnumerable<string> Refused(CircuitState state) =>
+        state.KeyRefusedFor.Length > 0 ? state.KeyRefusedFor.Split(',') : state.MisconfiguredSince is null ? [] : [CircuitState.ByProbe];
 
     /// <summary>
     /// The vendor was unavailable (to <paramref name="paymentId"/>, or to the probe when null): count, and open at the
@@ -93,9 +129,9 @@ public static class CircuitPolicy
             : state with { ConsecutiveFailures = failures, FailingPayments = failing };
     }
 
-    /// <summary>True when a success must be written (anything but a clean closed circuit).</summary>
-    public static bool SuccessChangesState(CircuitState state) =>
-        state is not { State: CircuitState.Closed, ConsecutiveFailures: 0, MisconfiguredSince: null } || state.LastSuccessAt is null;
+    /// <summary>True when a success for <paramref name="answeredFor"/>'s calls must be written (anything but a clean closed circuit it leaves as it is).</summary>
+    public static bool SuccessChangesState(CircuitState state, string answeredFor = CircuitState.ByPayments) =>
+        state is not { State: CircuitState.Closed, ConsecutiveFailures: 0 } || Refused(state).Contains(answeredFor) || state.LastSuccessAt is null;
 
     /// <summary>
     /// True when the vendor failure of a payment that failed before, at <paramref name="previousFailureAt"/>, follows

@@ -17,10 +17,10 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
             : null;
 
     /// <summary>The vendor answered (whatever the business answer): close the circuit, and wake the parked payments if it was open.</summary>
-    public async Task RecordAnsweredAsync(CancellationToken cancellationToken)
+    public async Task RecordAnsweredAsync(CancellationToken cancellationToken, string answeredFor = CircuitState.ByPayments)
     {
         Interlocked.Exchange(ref _lastAnsweredTicks, time.GetUtcNow().UtcTicks);
-        if (await store.RecordSuccessAsync(cancellationToken).ConfigureAwait(false))
+        if (await store.RecordSuccessAsync(cancellationToken, answeredFor).ConfigureAwait(false))
         {
             await waker.WakeAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -53,7 +53,7 @@ public sealed class VendorCircuit(VendorCircuitStore store, ParkedPaymentWaker w
     }
 
     /// <summary>The vendor refused our key: misconfigured (shown to operators, alerted), not down.</summary>
-    public Task RecordMisconfiguredAsync(CancellationToken cancellationToken) => store.RecordMisconfiguredAsync(cancellationToken);
+    public Task RecordMisconfiguredAsync(string refusedFor, CancellationToken cancellationToken) => store.RecordMisconfiguredAsync(refusedFor, cancellationToken);
 
     /// <summary>A deliberate probe failed through its retries: open at once.</summary>
     public Task RecordProbeFailedAsync(CancellationToken cancellationToken) => store.RecordProbeFailureAsync(cancellationToken);

@@ -74,11 +74,11 @@ public sealed class VendorCircuitStore
     /// Records that the vendor answered; true when this closed a circuit that was not closed (the vendor is back).
     /// On a healthy circuit it writes only to refresh <see cref="CircuitState.LastSuccessAt"/> every 10 seconds.
     /// </summary>
-    public async Task<bool> RecordSuccessAsync(CancellationToken cancellationToken)
+    public async Task<bool> RecordSuccessAsync(CancellationToken cancellationToken, string answeredFor = CircuitState.ByPayments)
     {
         var now = _time.GetUtcNow();
         var written = await UpdateAsync(
-            s => CircuitPolicy.SuccessChangesState(s) || now - s.LastSuccessAt > TimeSpan.FromSeconds(10) ? CircuitPolicy.OnSuccess(s, now) : null,
+            s => CircuitPolicy.SuccessChangesState(s, answeredFor) || now - s.LastSuccessAt > TimeSpan.FromSeconds(10) ? CircuitPolicy.OnSuccess(s, now, answeredFor) : null,
             cancellationToken).ConfigureAwait(false);
         return written is { Before.State: not CircuitState.Closed };
     }
@@ -89,9 +89,9 @@ public sealed class VendorCircuitStore
             s => CircuitPolicy.OnFailure(s, _time.GetUtcNow(), _options.CircuitFailureThreshold, _options.CircuitBreakDuration, paymentId) is var next && next != s ? next : null,
             cancellationToken);
 
-    /// <summary>Records that the vendor refused our key (401/403): misconfigured since now, unless already so. The circuit is not touched.</summary>
-    public Task RecordMisconfiguredAsync(CancellationToken cancellationToken) =>
-        UpdateAsync(s => s.MisconfiguredSince is null ? s with { MisconfiguredSince = _time.GetUtcNow() } : null, cancellationToken);
+    /// <summary>Records that the vendor refused our key (401/403) for <paramref name="refusedFor"/>'s calls: misconfigured since the first refusal. The circuit is not touched.</summary>
+    public Task RecordMisconfiguredAsync(string refusedFor, CancellationToken cancellationToken) =>
+        UpdateAsync(s => CircuitPolicy.OnKeyRefused(s, _time.GetUtcNow(), refusedFor) is var next && next != s ? next : null, cancellationToken);
 
     /// <summary>Records a failed probe: a deliberate read that failed through its retries opens the circuit at once.</summary>
     public Task RecordProbeFailureAsync(CancellationToken cancellationToken) =>
@@ -151,6 +151,7 @@ public sealed class VendorCircuitStore
             ["LastSuccessAt"] = state.LastSuccessAt,
             ["FailingPayments"] = state.FailingPayments,
             ["MisconfiguredSince"] = state.MisconfiguredSince,
+            ["KeyRefusedFor"] = state.KeyRefusedFor,
         };
         try
         {
@@ -190,6 +191,7 @@ public sealed class VendorCircuitStore
     {
         FailingPayments = e.GetString("FailingPayments") ?? "",
         MisconfiguredSince = e.GetDateTimeOffset("MisconfiguredSince"),
+        KeyRefusedFor = e.GetString("KeyRefusedFor") ?? "",
     };
 }
 

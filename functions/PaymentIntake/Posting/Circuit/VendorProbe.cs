@@ -25,7 +25,7 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
             // Our key is refused (revoked, or a restricted key without Balance read): operators must fix the
             // configuration. That is not an outage, so the probe does not open the circuit.
             CircuitLog.VendorMisconfigured(logger, (int)ex.HttpStatusCode, ex.StripeError?.Message ?? ex.Message);
-            await circuit.RecordMisconfiguredAsync(cancellationToken).ConfigureAwait(false);
+            await circuit.RecordMisconfiguredAsync(CircuitState.ByProbe, cancellationToken).ConfigureAwait(false);
             return false;
         }
         catch (Exception ex) when (VendorAnswerClassifier.ForException(ex, null, cancellationToken) is PostingOutcome.RetryLater { Throttled: true })
@@ -39,7 +39,7 @@ public sealed class VendorProbe(IStripeClient stripe, VendorPipeline pipeline, V
             return false;
         }
 
-        await circuit.RecordAnsweredAsync(cancellationToken).ConfigureAwait(false);
+        await circuit.RecordAnsweredAsync(cancellationToken, CircuitState.ByProbe).ConfigureAwait(false);
         return true;
     }
 }

@@ -120,8 +120,13 @@ public static class VendorAnswerClassifier
 
         if (status is 401 or 403)
         {
-            // Our key is wrong or revoked: nothing the payment did; wait for operators to fix the configuration.
-            return new PostingOutcome.RetryLater($"Vendor refused our credentials ({status}): {error?.Message ?? ex.Message}");
+            // Our key is wrong, revoked or lacks a permission: nothing the payment did, and not an outage; wait for
+            // operators to fix the configuration (the vendor shows misconfigured).
+            return new PostingOutcome.RetryLater($"Vendor refused our credentials ({status}): {error?.Message ?? ex.Message}")
+            {
+                VendorUnavailable = false,
+                KeyRefusedWith = status,
+            };
         }
 
         if (error?.Code == "payment_intent_unexpected_state")

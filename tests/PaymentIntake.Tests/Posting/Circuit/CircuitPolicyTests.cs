@@ -157,12 +157,27 @@ public sealed class CircuitPolicyTests
         Assert.True(CircuitPolicy.SuccessChangesState(CircuitState.Initial with { ConsecutiveFailures = 1, LastSuccessAt = Now }));
 
     [Fact]
-    public void SuccessChangesState_Misconfigured_True_AndTheAnswerClearsIt()
+    public void SuccessChangesState_Misconfigured_OnlyAnAnswerToTheRefusedCallsClearsIt()
     {
-        var refused = CircuitState.Initial with { LastSuccessAt = Now, MisconfiguredSince = Now.AddMinutes(-3) };
+        var refused = CircuitPolicy.OnKeyRefused(CircuitState.Initial with { LastSuccessAt = Now }, Now.AddMinutes(-3), CircuitState.ByProbe);
 
-        Assert.True(CircuitPolicy.SuccessChangesState(refused));
-        Assert.Null(CircuitPolicy.OnSuccess(refused, Now).MisconfiguredSince);
+        Assert.Equal((Now.AddMinutes(-3), CircuitState.ByProbe), (refused.MisconfiguredSince, refused.KeyRefusedFor));
+        Assert.False(CircuitPolicy.SuccessChangesState(refused, CircuitState.ByPayments));
+        Assert.Equal(refused.MisconfiguredSince, CircuitPolicy.OnSuccess(refused, Now, CircuitState.ByPayments).MisconfiguredSince);
+        Assert.True(CircuitPolicy.SuccessChangesState(refused, CircuitState.ByProbe));
+        Assert.Equal(((DateTimeOffset?)null, ""), (CircuitPolicy.OnSuccess(refused, Now, CircuitState.ByProbe).MisconfiguredSince, CircuitPolicy.OnSuccess(refused, Now, CircuitState.ByProbe).KeyRefusedFor));
+    }
+
+    [Fact]
+    public void OnKeyRefused_ForBoth_KeepsTheFirstTime_AndNeedsBothAnswersToClear()
+    {
+        var first = CircuitPolicy.OnKeyRefused(CircuitState.Initial, Now.AddMinutes(-5), CircuitState.ByPayments);
+        var both = CircuitPolicy.OnKeyRefused(first, Now, CircuitState.ByProbe);
+        var probeAnswered = CircuitPolicy.OnSuccess(both, Now, CircuitState.ByProbe);
+
+        Assert.Equal((Now.AddMinutes(-5), "payments,probe"), (both.MisconfiguredSince, both.KeyRefusedFor));
+        Assert.Equal((Now.AddMinutes(-5), CircuitState.ByPayments), (probeAnswered.MisconfiguredSince, probeAnswered.KeyRefusedFor));
+        Assert.Null(CircuitPolicy.OnSuccess(probeAnswered, Now, CircuitState.ByPayments).MisconfiguredSince);
     }
 
     [Theory]
