@@ -197,7 +197,7 @@ public sealed class InfraTests
                     }
                 }
 
-                if (resource.TryGetProperty("properties", out var nested) && nested.TryGetProperty("template", out var inner))
+                if (resource.TryGetProperty("properties", out var nested) && nested.ValueKind == JsonValueKind.Object && nested.TryGetProperty("template", out var inner))
                 {
                     Collect(inner, rules);
                 }
