@@ -63,7 +63,7 @@ public sealed class PostingOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan CircuitProbeLease { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long an instance trusts its last read of the circuit. Default 1 s.</summary>
+    /// <summary>How long an instance trusts its last read of the circuit to let a call through (a refusal is read again first). Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CircuitCacheTime { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -49,17 +49,21 @@ public sealed class VendorCircuitStore
         return state;
     }
 
-    /// <summary>Asks whether to call the vendor now; claims the probe when the break is over.</summary>
+    /// <summary>
+    /// Asks whether to call the vendor now; claims the probe when the break is over. A cached "closed" lets the call
+    /// through; anything else is decided again on a fresh read: a payment woken because another instance just closed
+    /// the circuit must not be parked again behind a full backoff by this instance's cache of the open circuit.
+    /// </summary>
     public async Task<Admission> AdmitAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var admission = CircuitPolicy.Admit(await GetAsync(cancellationToken).ConfigureAwait(false), now, _options.CircuitProbeLease);
-        if (admission is not Admission.Probe)
+        if (admission is Admission.Allowed)
         {
             return admission;
         }
 
-        // The cached state said "probe": decide again on a fresh read, and claim with the ETag.
+        // The cached state said "probe" or "rejected": decide again on a fresh read, and claim a probe with the ETag.
         var (fresh, etag) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         admission = CircuitPolicy.Admit(fresh, now, _options.CircuitProbeLease);
         if (admission is Admission.Probe probe && !await TryWriteAsync(probe.Claimed, etag, cancellationToken).ConfigureAwait(false))
