@@ -19,7 +19,7 @@ public sealed class ConfirmationTokenTests : IAsyncLifetime
     {
         _emulator = await StripeEmulatorServer.StartAsync(timeProvider: _time);
         _emulator.State.Limits.Lift(); // the clock is fake: buckets would never refill
-        var client = new StripeClient("sk_test_emulator", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/'));
+        var client = StripeNetClient.For(_emulator);
         _intents = new PaymentIntentService(client);
         _tokens = new Stripe.TestHelpers.ConfirmationTokenService(client);
     }

@@ -15,7 +15,7 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await StripeEmulatorServer.StartAsync(timeProvider: _time);
-        var client = new StripeClient("sk_test_emulator", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/'));
+        var client = StripeNetClient.For(_emulator);
         _intents = new PaymentIntentService(client);
     }
 
@@ -272,7 +272,7 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
     [Fact]
     public async Task PaymentMethodCreatedOnce_UsedByASecondIntent_IsRefused()
     {
-        var methods = new PaymentMethodService(new StripeClient("sk_test_emulator", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/')));
+        var methods = new PaymentMethodService(StripeNetClient.For(_emulator));
         var method = await methods.CreateAsync(new PaymentMethodCreateOptions { Type = "card", Card = new PaymentMethodCardOptions { Token = "tok_visa" } });
         var first = await _intents.CreateAsync(Create(method.Id));
 
@@ -305,7 +305,7 @@ public sealed class EmulatorThroughStripeNetTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithoutTestKey_Throws401()
     {
-        var client = new StripeClient("sk_live_nope", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/'));
+        var client = StripeNetClient.For(_emulator, "sk_live_nope");
 
         var ex = await Assert.ThrowsAsync<StripeException>(() => new PaymentIntentService(client).GetAsync("pi_x"));
 

@@ -21,7 +21,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await StripeEmulatorServer.StartAsync(timeProvider: _time);
-        var client = new StripeClient("sk_test_emulator", httpClient: new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0), apiBase: _emulator.BaseUrl.ToString().TrimEnd('/'));
+        var client = StripeNetClient.For(_emulator);
         _intents = new PaymentIntentService(client);
         _control = new HttpClient { BaseAddress = _emulator.BaseUrl };
     }

@@ -28,7 +28,10 @@ internal sealed class PosterUnderTest
 
     public InvoicePayer Invoices { get; }
 
-    public static PosterUnderTest For(ContractTarget target) => new(target);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ContractTarget, PosterUnderTest> ByTarget = [];
+
+    /// <summary>The target's one poster, so its pacer spans every step against that target, as one app instance's would.</summary>
+    public static PosterUnderTest For(ContractTarget target) => ByTarget.GetValue(target, t => new PosterUnderTest(t));
 
     /// <summary>A payment as intake records it.</summary>
     public static Payment Payment(string run, string? paymentMethod = null, string? confirmationToken = null, string? invoiceId = null, string kind = PaymentKinds.Card) => new()
