@@ -76,4 +76,18 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("*/10 * * * * *", trigger.GetProperty("schedule").GetString());
         Assert.DoesNotContain(Functions, f => f.GetProperty("bindings").EnumerateArray().Any(b => b.TryGetProperty("queueName", out var q) && q.GetString() == "payments-poison"));
     }
+
+    /// <summary>A local host's switches turn off, on the real host, exactly the functions of that trigger kind.</summary>
+    [Theory]
+    [InlineData("LocalHost:QueuePump", "queueTrigger")]
+    [InlineData("LocalHost:TimerTriggers", "timerTrigger")]
+    public void RealHostSettings_SwitchOff_DisablesEveryFunctionOfThatTrigger(string switchKey, string triggerType)
+    {
+        var real = PaymentFunctions.RealHost.RealHostSettings.From(new Dictionary<string, string?> { [switchKey] = "false" });
+
+        var expected = Functions.Select(f => f.GetProperty("name").GetString()!)
+            .Where(name => Trigger(name).GetProperty("type").GetString() == triggerType)
+            .Select(name => $"AzureWebJobs.{name}.Disabled").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, real.Where(p => p.Value == "true").Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
 }
