@@ -49,6 +49,9 @@ public static class EventIds
     /// <summary>Payments without progress wait behind a queue backlog.</summary>
     public const int BehindBacklog = 3002;
 
+    /// <summary>A dead instance's claims were taken over: its payments were sent again.</summary>
+    public const int ClaimsTakenOver = 3003;
+
     /// <summary>A webhook changed a payment.</summary>
     public const int WebhookApplied = 4000;
 

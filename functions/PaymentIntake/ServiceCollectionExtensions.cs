@@ -12,6 +12,7 @@ using PaymentIntake.Operations;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
 using PaymentIntake.Posting.Circuit;
+using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Posting.Vendor;
 using PaymentIntake.Queue;
 using PaymentIntake.Reconciliation;
@@ -66,6 +67,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BatchStore>();
         services.AddSingleton<BatchQueue>();
         services.AddSingleton<BatchService>();
+        services.AddSingleton<InstanceHeartbeat>();
+        services.AddSingleton<ClaimTakeover>();
         services.AddSingleton<VendorRateShares>();
         services.AddSingleton<IRateShare>(sp => sp.GetRequiredService<VendorRateShares>());
         services.AddSingleton<VendorPacer>();

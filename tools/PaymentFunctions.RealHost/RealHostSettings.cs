@@ -13,7 +13,7 @@ public static class RealHostSettings
     private static readonly string[] QueueFunctions = ["PostPayment", "ProcessBatch"];
 
     /// <summary>The timer-triggered functions of the app.</summary>
-    private static readonly string[] TimerFunctions = ["ReconcilePayments", "ReportOperations", "RecordPoison", "ProbeVendor"];
+    private static readonly string[] TimerFunctions = ["ReconcilePayments", "ReportOperations", "RecordPoison", "ProbeVendor", "TakeOverClaims"];
 
     /// <summary>The real host's settings for <paramref name="local"/>.</summary>
     public static Dictionary<string, string?> From(IReadOnlyDictionary<string, string?> local)

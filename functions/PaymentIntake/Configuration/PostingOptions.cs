@@ -75,6 +75,15 @@ public sealed class PostingOptions
     public TimeSpan PostingLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How long after an instance's last heartbeat its claims are taken over (its payments in <c>posting</c> sent
+    /// again, <see cref="Posting.Takeover.ClaimTakeover"/>); never less than three <see cref="RateShareRefresh"/>
+    /// periods. A live instance beats every refresh period while it posts, so only a dead or frozen one misses this.
+    /// Default 10 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClaimTakeoverAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How often a payment in <c>action_required</c> is checked at the vendor, so a lost webhook changes nothing but
     /// latency. Default 1 hour.
     /// </summary>

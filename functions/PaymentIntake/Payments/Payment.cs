@@ -118,6 +118,9 @@ public sealed class Payment
     /// </summary>
     public int OwnFailures { get; private set; }
 
+    /// <summary>The instance that last claimed it for posting (<see cref="Posting.Takeover.InstanceHeartbeat"/>); kept after, for the record.</summary>
+    public string? ClaimedBy { get; private set; }
+
     /// <summary>The due time of its entry in the due index, while it has one (<see cref="PaymentRepository"/> keeps both).</summary>
     public DateTimeOffset? DueAt { get; private set; }
 
@@ -133,8 +136,16 @@ public sealed class Payment
     /// <summary>Posting starts an attempt (counted even when the circuit then parks it).</summary>
     public void BeginAttempt() => Attempts++;
 
-    /// <summary>Claimed for posting: <c>accepted → posting</c>, or a stale claim taken over (a save while <c>posting</c> renews it).</summary>
-    public void Claim() => MoveTo(PaymentStatus.Posting);
+    /// <summary>
+    /// Claimed for posting by <paramref name="instance"/>: <c>accepted → posting</c>, or a claim taken over (its
+    /// instance died, or its lease ran out; a save while <c>posting</c> renews it).
+    /// </summary>
+    public void Claim(string instance)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instance);
+        MoveTo(PaymentStatus.Posting);
+        ClaimedBy = instance;
+    }
 
     /// <summary>The vendor named its object (a PaymentIntent, or the invoice paid): stored before posting goes on.</summary>
     public void NameVendorObject(string reference)
@@ -271,6 +282,7 @@ public sealed class Payment
         VendorReference = VendorReference,
         CreateKeyGeneration = CreateKeyGeneration,
         CreateFailedAt = CreateFailedAt,
+        ClaimedBy = ClaimedBy,
         LastError = LastError,
         DeclineCode = DeclineCode,
         NextAttemptAt = NextAttemptAt,
@@ -314,6 +326,7 @@ public sealed class Payment
             VendorReference = row.VendorReference,
             CreateKeyGeneration = row.CreateKeyGeneration,
             CreateFailedAt = row.CreateFailedAt,
+            ClaimedBy = row.ClaimedBy,
             LastError = row.LastError,
             DeclineCode = row.DeclineCode,
             NextAttemptAt = row.NextAttemptAt,

@@ -63,18 +63,13 @@ public sealed class PaymentRepository(PaymentStore store, StatusCounters counter
     }
 
     /// <summary>
-    /// Claims the payment for posting and saves the claim. A payment already <c>posting</c> is taken over only when its
-    /// last write is older than <paramref name="lease"/> — its poster crashed; otherwise another worker is posting it
-    /// now (a duplicate message) and this one stands back. False when not claimed.
+    /// Claims the payment for <paramref name="instance"/> and saves the claim, with the row's ETag: false when another
+    /// writer changed it since it was read. Whether a standing claim may be taken over is the poster's to decide first.
     /// </summary>
-    public Task<bool> TryClaimAsync(Payment payment, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<bool> TryClaimAsync(Payment payment, string instance, CancellationToken cancellationToken)
     {
-        if (IsBeingPosted(payment, lease))
-        {
-            return Task.FromResult(false);
-        }
-
-        payment.Claim();
+        ArgumentNullException.ThrowIfNull(payment);
+        payment.Claim(instance);
         return TrySaveAsync(payment, cancellationToken);
     }
 

@@ -95,6 +95,9 @@ public sealed class PaymentRow : ITableEntity
     /// <summary>When a create was last answered 500; null if never.</summary>
     public DateTimeOffset? CreateFailedAt { get; set; }
 
+    /// <summary>The instance that last claimed it for posting.</summary>
+    public string? ClaimedBy { get; set; }
+
     /// <summary>Why the last attempt did not post it.</summary>
     public string? LastError { get; set; }
 

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using PaymentIntake.Payments;
+using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Queue;
 
 namespace PaymentIntake.Posting;
 
 /// <summary>
 /// Handles one message of queue <c>payments</c>: loads the row (the truth), asks the vendor gateway whether the
-/// vendor may be called, claims the row (<c>posting</c>), posts it, and does what <see cref="RecoverabilityPolicy"/>
+/// vendor may be called, names the payment in this instance's heartbeat and claims the row (<c>posting</c>), posts it, and does what <see cref="RecoverabilityPolicy"/>
 /// decides with the outcome. Vendor outages reschedule the payment with a new delayed message (the current one
 /// completes), so dequeue counts are spent only on bugs and bad data, which are rethrown for the host to retry and
 /// finally poison.
@@ -17,6 +18,7 @@ public sealed class PaymentPoster(
     PaymentQueue queue,
     RecoverabilityPolicy policy,
     ActionRequiredFollowUp actionChecks,
+    InstanceHeartbeat heartbeat,
     ILogger<PaymentPoster> logger)
 {
     /// <summary>
@@ -59,7 +61,7 @@ public sealed class PaymentPoster(
             return;
         }
 
-        if (payments.IsBeingPosted(row, policy.PostingLease))
+        if (await ClaimStandsAsync(row, cancellationToken).ConfigureAwait(false))
         {
             // A duplicate message (the waker, the reconciler, a retry) while another worker posts it: stand back.
             PostingLog.ClaimedElsewhere(logger, paymentId);
@@ -74,7 +76,9 @@ public sealed class PaymentPoster(
             return;
         }
 
-        if (!await payments.TryClaimAsync(row, policy.PostingLease, cancellationToken).ConfigureAwait(false))
+        // Named in the heartbeat, stored, before the claim: if this instance dies now, its claim is taken over in seconds.
+        await using var working = await heartbeat.WorkOnAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        if (!await payments.TryClaimAsync(row, heartbeat.Instance, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ClaimedElsewhere(logger, paymentId);
             return;
@@ -94,6 +98,15 @@ public sealed class PaymentPoster(
             throw;
         }
     }
+
+    /// <summary>
+    /// True while another worker's claim on the row stands: <c>posting</c> within the lease, and its instance alive and
+    /// still posting it (a row claimed before instances were named keeps the lease alone). A claim whose instance died,
+    /// or that its instance let go of without a final write, is taken over at once.
+    /// </summary>
+    private async Task<bool> ClaimStandsAsync(Payment row, CancellationToken cancellationToken) =>
+        payments.IsBeingPosted(row, policy.PostingLease)
+        && (row.ClaimedBy is not { } claimer || await heartbeat.IsWorkingOnAsync(claimer, row.PaymentId, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Stores what the vendor step learned (the intent's id, the create key's generation) before it goes on.</summary>
     private async Task SaveAsync(Payment row, CancellationToken cancellationToken)

@@ -63,7 +63,7 @@ internal static class Rows
                 payment.Park(DateTimeOffset.UtcNow.AddMinutes(1), "waiting for the vendor");
                 break;
             case PaymentStatus.Posting:
-                payment.Claim();
+                payment.Claim("test-instance");
                 break;
             case PaymentStatus.Posted:
                 payment.Settle(new PostingOutcome.Posted("pi_test"));

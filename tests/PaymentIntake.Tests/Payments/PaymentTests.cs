@@ -65,7 +65,7 @@ public sealed class PaymentTests
                 payment.Park(Now.AddMinutes(5), "waiting for the vendor");
                 break;
             case PaymentStatus.Posting:
-                payment.Claim();
+                payment.Claim("test-instance");
                 break;
             case PaymentStatus.Posted:
                 payment.Settle(new PostingOutcome.Posted("pi_1"));

@@ -1,3 +1,4 @@
+using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Posting.Vendor;
 
 namespace PaymentIntake.Tests;
@@ -7,7 +8,7 @@ public sealed class VendorRateSharesTests
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 
-    private static RateHeartbeat Beat(string instance, double joinedSecondsAgo, double seenSecondsAgo = 0) =>
+    private static Heartbeat Beat(string instance, double joinedSecondsAgo, double seenSecondsAgo = 0) =>
         new(instance, Now.AddSeconds(-joinedSecondsAgo), Now.AddSeconds(-seenSecondsAgo));
 
     [Fact]
