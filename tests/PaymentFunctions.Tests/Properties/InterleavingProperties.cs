@@ -6,6 +6,7 @@ using PaymentIntake.Intake;
 using PaymentIntake.Operations;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting;
+using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Reconciliation;
 using PaymentIntake.Storage;
 using PaymentIntake.Webhooks;
@@ -16,7 +17,7 @@ namespace PaymentFunctions.Tests.Properties;
 
 /// <summary>
 /// Issue 13's interleaving property: whatever order duplicate submissions, duplicate deliveries, webhooks (late,
-/// twice, out of order), reconciler runs, poisoning, replays and clock jumps come in — and whichever of them dies or
+/// twice, out of order), reconciler runs, takeovers of instances taken for dead (issue 24), poisoning, replays and clock jumps come in — and whichever of them dies or
 /// stalls at any call to storage or the vendor — once the system is left to run (the client retries its submission,
 /// the reconciler and the queue do their work, every event is delivered) the payment is charged at most once, ends in
 /// a final status, and is <c>posted</c> exactly when it was charged. Each operation runs in an instance of its own
@@ -35,7 +36,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     }
 
     private static readonly Gen<Step> Steps = Gen.Select(
-        Gen.Frequency((4, "deliver"), (2, "submit"), (2, "webhook"), (1, "reconcile"), (2, "poison"), (2, "replay"), (2, "advance")),
+        Gen.Frequency((4, "deliver"), (2, "submit"), (2, "webhook"), (1, "reconcile"), (1, "takeover"), (2, "poison"), (2, "replay"), (2, "advance")),
         Gen.Frequency((4, FaultKind.None), (2, FaultKind.CrashBefore), (2, FaultKind.CrashAfter), (2, FaultKind.Pause)),
         Gen.Bool,
         Gen.Int[1, 24], // a delivery makes about 22 calls (tables, rate share, circuit, row, vendor), 2 to 4 of them to the vendor
@@ -88,6 +89,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     [InlineData("submit deliver deliver poison", FaultKind.Pause)]
     [InlineData("submit deliver poison webhook replay reconcile deliver", FaultKind.CrashAfter)]
     [InlineData("submit deliver poison webhook replay reconcile deliver", FaultKind.Pause)]
+    [InlineData("submit deliver takeover", FaultKind.Pause)]
     public async Task EveryCallOfAnOrder_FaultedInTurn_ChargesAtMostOnce_AndEndsPostedExactlyWhenCharged(string steps, FaultKind kind)
     {
         await using var emulator = await StripeEmulatorServer.StartAsync();
@@ -119,6 +121,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
     {
         var prefix = TestStorage.NewPrefix();
         var settings = CoreServices.Settings(azurite.ConnectionString, emulator, prefix);
+        settings["Posting:PostingLease"] = "00:02:00"; // longer than a takeover's jump: a claim ends by its heartbeat, not its lease
         var clock = new JumpingClock();
         var key = Guid.NewGuid().ToString();
         var body = Encoding.UTF8.GetBytes($$"""{"memberId":"M-1001","amount":4560,"currency":"usd","paymentMethodId":"{{(declined ? "pm_card_chargeDeclined" : "pm_card_visa")}}"}""");
@@ -149,6 +152,13 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
                         break;
                     case "reconcile":
                         await instance.Get<PaymentReconciler>().RunAsync(CancellationToken.None);
+                        break;
+                    case "takeover":
+                        // The others take the instances silent past the takeover age (within the posting lease) for
+                        // dead: their payments are sent again and delivered, while a stalled one may still be posting.
+                        clock.Jump(InstanceHeartbeat.TakeoverAge(instance.Get<Microsoft.Extensions.Options.IOptions<PostingOptions>>().Value) + TimeSpan.FromSeconds(1));
+                        await instance.Get<ClaimTakeover>().RunAsync(CancellationToken.None);
+                        await instance.Get<PaymentPoster>().PostAsync(message, CancellationToken.None);
                         break;
                     case "poison":
                         await instance.Get<PoisonService>().RecordAsync(message, CancellationToken.None);
@@ -220,6 +230,7 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
 
             clock.Jump(instance.Get<Microsoft.Extensions.Options.IOptions<PostingOptions>>().Value.ReconcileAfter + TimeSpan.FromMinutes(1));
             await instance.Get<PaymentReconciler>().RunAsync(CancellationToken.None);
+            await instance.Get<ClaimTakeover>().RunAsync(CancellationToken.None);
             var queue = instance.Get<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(instance.Get<StorageNames>().PaymentsQueue);
             var received = await queue.ExistsAsync() ? (await queue.ReceiveMessagesAsync(32)).Value : [];
             foreach (var m in received)
