@@ -152,6 +152,20 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The nearest this in-process host comes to a killed process: the instance's heartbeat stops writing at once
+    /// (what it was posting stays named, for the others to take over), then the host stops without waiting for
+    /// anything in flight (every function's token is canceled; a request already sent to storage may still land, as a
+    /// killed process's may). Messages it had received become visible again when their lease ends.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        App.Services.GetRequiredService<PaymentIntake.Posting.Takeover.InstanceHeartbeat>().Dispose();
+        using var now = new CancellationTokenSource();
+        await now.CancelAsync().ConfigureAwait(false);
+        await App.StopAsync(now.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the host, then Azurite and the emulator if it started them.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -139,6 +139,21 @@ public sealed class RealFunctionsHost : IAsyncDisposable
     /// </summary>
     public Task StopAsync() => _stopped ??= StopCoreAsync();
 
+    /// <summary>
+    /// Kills the host and its worker at once (SIGKILL to the process tree), as a crash, an out-of-memory kill or a
+    /// machine taken away does: nothing runs its shutdown, whatever was in flight stops where it was.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_stopped is null && !_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _stopped ??= _process.WaitForExitAsync();
+        await _stopped.ConfigureAwait(false);
+    }
+
     /// <summary>Stops the host and waits until it and its worker have exited (killed after 20 s).</summary>
     public async ValueTask DisposeAsync()
     {

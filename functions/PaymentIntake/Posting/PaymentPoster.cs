@@ -6,8 +6,8 @@ using PaymentIntake.Queue;
 namespace PaymentIntake.Posting;
 
 /// <summary>
-/// Handles one message of queue <c>payments</c>: loads the row (the truth), asks the vendor gateway whether the
-/// vendor may be called, names the payment in this instance's heartbeat and claims the row (<c>posting</c>), posts it, and does what <see cref="RecoverabilityPolicy"/>
+/// Handles one message of queue <c>payments</c>: names the payment in this instance's heartbeat, loads the row (the truth), asks the vendor gateway whether the
+/// vendor may be called, claims the row (<c>posting</c>), posts it, and does what <see cref="RecoverabilityPolicy"/>
 /// decides with the outcome. Vendor outages reschedule the payment with a new delayed message (the current one
 /// completes), so dequeue counts are spent only on bugs and bad data, which are rethrown for the host to retry and
 /// finally poison.
@@ -41,6 +41,9 @@ public sealed class PaymentPoster(
     private async Task PostCoreAsync(string message, CancellationToken cancellationToken)
     {
         var paymentId = PaymentMessage.Parse(message).PaymentId;
+        // Named in the heartbeat, stored, before anything else: if this instance dies while it handles the message
+        // (parks it, claims it, posts it), the payment is sent again within seconds, not when the message's lease ends.
+        await using var working = await heartbeat.WorkOnAsync(paymentId, cancellationToken).ConfigureAwait(false);
         var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false)
             ?? throw new PaymentNotFoundException(paymentId);
 
@@ -76,8 +79,6 @@ public sealed class PaymentPoster(
             return;
         }
 
-        // Named in the heartbeat, stored, before the claim: if this instance dies now, its claim is taken over in seconds.
-        await using var working = await heartbeat.WorkOnAsync(paymentId, cancellationToken).ConfigureAwait(false);
         if (!await payments.TryClaimAsync(row, heartbeat.Instance, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ClaimedElsewhere(logger, paymentId);

@@ -63,6 +63,12 @@ public interface IAppInstance : IAsyncDisposable
     /// <summary>What besides the gate key names <paramref name="caller"/> (the real host's principal; nothing on the local host).</summary>
     void SignInWithoutKey(HttpRequestHeaders headers, string caller);
 
+    /// <summary>
+    /// Kills the instance mid-work: on the real host SIGKILL to the host and its worker; on the local host, in this
+    /// process, its heartbeat stops and the host stops without grace (<see cref="LocalFunctionsHost.CrashAsync"/>).
+    /// </summary>
+    Task KillAsync();
+
     /// <summary>A client whose every request is <paramref name="caller"/>'s.</summary>
     HttpClient ClientFor(string caller)
     {
@@ -89,6 +95,8 @@ public sealed class LocalAppInstance(LocalFunctionsHost host) : IAppInstance
     {
     }
 
+    public Task KillAsync() => Host.CrashAsync();
+
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }
 
@@ -111,6 +119,8 @@ public sealed class RealAppInstance(RealFunctionsHost host) : IAppInstance
 
     public void SignInWithoutKey(HttpRequestHeaders headers, string caller) =>
         headers.Add(CallerPrincipal.Header, RealFunctionsHost.PrincipalHeader(caller, TestHosts.Callers[caller]));
+
+    public Task KillAsync() => Host.KillAsync();
 
     /// <summary>
     /// Asks the host to stop (SIGTERM) and leaves the wait for its exit to <see cref="StoppingHosts"/>: a host takes

@@ -99,6 +99,38 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
     }
 
     /// <summary>
+    /// Issue 24: one of three instances killed mid-drain (SIGKILL on the real host) leaves payments claimed in
+    /// <c>posting</c>. With a posting lease of ten minutes only its stopped heartbeat can free them: the others take
+    /// them over within seconds and charge each payment once.
+    /// </summary>
+    [Fact]
+    public async Task When_one_of_three_instances_is_killed_mid_drain_Should_take_over_its_claims_within_seconds_and_charge_each_payment_once()
+    {
+        var settings = new Dictionary<string, string?>(Settings) { ["Posting:PostingLease"] = "00:10:00" };
+        await using var system = await TestSystem.StartAsync(azurite, settings);
+        await using var second = await system.StartPeerAsync();
+        await using var third = await system.StartPeerAsync();
+        var state = system.Emulator.State;
+        state.SetFault(FaultMode.ServerError);
+        var ids = await SubmitAsync(system, [system.Host, second, third], perHost: 30);
+        await system.WaitForVendorStateAsync("down");
+
+        state.SetFault(FaultMode.None);
+        await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the kill.");
+        await third.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        var left = (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posting");
+
+        foreach (var id in ids)
+        {
+            await system.WaitForStatusAsync(id, "posted", TimeSpan.FromSeconds(90)); // well within the ten-minute lease
+        }
+
+        output.WriteLine($"{left} payments in posting at the kill; all posted {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F1} s after it");
+        Assert.All(ids, id => Assert.Equal(1, state.ChargesFor(id)));
+    }
+
+    /// <summary>
     /// Issue 24's first finding, as a property at five instances: once the vendor is back, no payment waits out a
     /// backoff — with a production-like parked delay (minutes), every payment is posted within the drain, so each was
     /// woken and posted, none parked again. (The stale-cache path behind the issue's run is pinned down by

@@ -38,7 +38,7 @@ public sealed class InstanceHeartbeat : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Lock _lock = new();
-    private readonly HashSet<string> _working = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _working = new(StringComparer.Ordinal); // payment → deliveries handling it here
     private readonly CancellationTokenSource _stop = new();
     private long _version;
     private long _written = -1;
@@ -101,7 +101,7 @@ public sealed class InstanceHeartbeat : IDisposable
         long wanted;
         lock (_lock)
         {
-            _working.Add(paymentId);
+            _working[paymentId] = _working.GetValueOrDefault(paymentId) + 1;
             wanted = ++_version;
         }
 
@@ -121,7 +121,8 @@ public sealed class InstanceHeartbeat : IDisposable
 
     /// <summary>
     /// True while <paramref name="instance"/> is alive (beat within <see cref="TakeoverAge"/>) and posting
-    /// <paramref name="paymentId"/>: its claim on the payment stands. One point read (none for this instance).
+    /// <paramref name="paymentId"/>: its claim on the payment stands. One point read; none for this instance, where it
+    /// asks whether another delivery than the caller's (which registered it) handles the payment.
     /// </summary>
     public async Task<bool> IsWorkingOnAsync(string instance, string paymentId, CancellationToken cancellationToken)
     {
@@ -129,7 +130,7 @@ public sealed class InstanceHeartbeat : IDisposable
         {
             lock (_lock)
             {
-                return _working.Contains(paymentId);
+                return _working.GetValueOrDefault(paymentId) > 1;
             }
         }
 
@@ -156,7 +157,10 @@ public sealed class InstanceHeartbeat : IDisposable
         }
     }
 
-    /// <summary>Stops the keep-alive beats (what is stored stays: a stopped instance's heartbeat expires as a dead one's does).</summary>
+    /// <summary>
+    /// Stops the beats: nothing is written after (a registration throws), and what is stored stays — a stopped
+    /// instance's heartbeat expires as a dead one's does, naming what it was posting.
+    /// </summary>
     public void Dispose() => _stop.Cancel();
 
     private static Heartbeat Parse(TableEntity e) => new(
@@ -170,9 +174,17 @@ public sealed class InstanceHeartbeat : IDisposable
     {
         lock (_lock)
         {
-            if (_working.Remove(paymentId))
+            if (_working.TryGetValue(paymentId, out var deliveries))
             {
-                _version++;
+                if (deliveries > 1)
+                {
+                    _working[paymentId] = deliveries - 1;
+                }
+                else
+                {
+                    _working.Remove(paymentId);
+                    _version++;
+                }
             }
         }
     }
@@ -183,6 +195,8 @@ public sealed class InstanceHeartbeat : IDisposable
     /// </summary>
     private async Task WriteAsync(long? wanted, CancellationToken cancellationToken)
     {
+        // A stopped instance writes nothing more: what it was posting stays named, for the others to take over.
+        _stop.Token.ThrowIfCancellationRequested();
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -195,7 +209,7 @@ public sealed class InstanceHeartbeat : IDisposable
             long writing;
             lock (_lock)
             {
-                working = string.Join(' ', _working);
+                working = string.Join(' ', _working.Keys);
                 writing = _version;
             }
 
