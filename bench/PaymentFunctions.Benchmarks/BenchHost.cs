@@ -79,6 +79,9 @@ internal sealed class BenchHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Kills the instance mid-work: SIGKILL to the real host and its worker; the local host's in-process crash.</summary>
+    public Task KillAsync() => _local is not null ? _local.CrashAsync() : _real!.KillAsync();
+
     public async ValueTask DisposeAsync()
     {
         if (_local is not null)

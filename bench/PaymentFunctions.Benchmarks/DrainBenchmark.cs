@@ -23,7 +23,7 @@ namespace PaymentFunctions.Benchmarks;
 /// </summary>
 internal static class DrainBenchmark
 {
-    public static async Task RunAsync(int payments, string limits, TimeSpan outage, int instances, double? lowerAt, BenchHostKind kind)
+    public static async Task RunAsync(int payments, string limits, TimeSpan outage, int instances, double? lowerAt, BenchHostKind kind, TimeSpan? killAt = null)
     {
         var live = limits switch
         {
@@ -57,6 +57,11 @@ internal static class DrainBenchmark
         for (var i = 1; i < instances; i++)
         {
             peers.Add(await BenchHost.StartAsync(kind, settings));
+        }
+
+        if (killAt is not null && peers.Count == 0)
+        {
+            throw new ArgumentException("--kill needs at least two instances: one is killed, the others drain.");
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{instances} instance(s) of the app on the {(kind == BenchHostKind.Real ? "real Functions host" : "local host")}, Stripe's {limits} limits"));
@@ -105,9 +110,24 @@ internal static class DrainBenchmark
         TimeSpan? lowered = null;
         TimeSpan? upAt = null;
         TimeSpan? drainProper = null;
+        TimeSpan? killed = null;
+        var parkedBehindClosed = 0;
         int posted;
         while ((posted = await CountAsync(rows, r => r.Status == PaymentStatus.Posted)) < payments)
         {
+            if (killed is null && killAt is { } kill && drain.Elapsed >= kill)
+            {
+                killed = drain.Elapsed;
+                await peers[^1].KillAsync(); // SIGKILL on the real host, mid-drain
+            }
+
+            if (upAt is { } back && drain.Elapsed - back > TimeSpan.FromSeconds(5))
+            {
+                // Issue 24: once the circuit has been closed a few refresh periods, nothing waits out a backoff.
+                var now = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+                parkedBehindClosed = Math.Max(parkedBehindClosed, await CountAsync(rows, r => r.Status == PaymentStatus.Accepted && r.NextAttemptAt > now));
+            }
+
             var status = await ops.GetFromJsonAsync<JsonElement>("/api/ops/status");
             var state = status.GetProperty("vendor").GetProperty("state").GetString()!;
             upAt ??= state == "up" ? drain.Elapsed : null;
@@ -137,6 +157,7 @@ internal static class DrainBenchmark
         var ideal = payments / idealRate;
         ResultTable.Header();
         ResultTable.Row("payments", $"{payments}");
+        ResultTable.Row("instances", killed is { } k ? (FormattableString)$"{instances}, one killed {k.TotalSeconds:F1} s into the drain ({(kind == BenchHostKind.Real ? "SIGKILL" : "in-process crash")})" : $"{instances}");
         ResultTable.Row("Stripe's limits (global / per endpoint)", $"{globalLimit}/s / {endpointLimit}/s");
         ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"ideal: {payments} ÷ min({endpointLimit}, {globalLimit} ÷ 2) /s"), $"{ideal:F0} s");
         ResultTable.Row("drain: restore → all posted", $"{drain.Elapsed.TotalSeconds:F1} s");
@@ -156,6 +177,7 @@ internal static class DrainBenchmark
             ResultTable.Row("from then → all posted ÷ ideal (the drain itself)", $"{(drain.Elapsed - seen).TotalSeconds / ideal:F2}");
         }
 
+        ResultTable.Row("most payments parked behind the closed circuit (5 s after it closed)", $"{parkedBehindClosed}");
         ResultTable.Row("vendor states seen from then on", $"{string.Join(", ", states.Order(StringComparer.Ordinal))}");
         ResultTable.Row(string.Create(CultureInfo.InvariantCulture, $"queue operations per payment during the outage ({outage.TotalSeconds:F0} s)"), metrics is null ? (FormattableString)$"not counted (real host)" : $"{(double)queueOpsDuringOutage / payments:F2}");
         ResultTable.Row("payments charged exactly once", $"{ledger.Count(kv => kv.Value == 1)} of {payments} (more than once: {ledger.Count(kv => kv.Value > 1)})");
@@ -163,6 +185,20 @@ internal static class DrainBenchmark
         {
             await peer.DisposeAsync();
         }
+    }
+
+    /// <summary>Takes <c>--kill S</c> from the arguments (and removes it): kill one instance S seconds into the drain.</summary>
+    public static TimeSpan? KillAt(List<string> args)
+    {
+        var at = args.IndexOf("--kill");
+        if (at < 0 || at + 1 >= args.Count)
+        {
+            return null;
+        }
+
+        var seconds = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
+        args.RemoveRange(at, 2);
+        return TimeSpan.FromSeconds(seconds);
     }
 
     private static async Task<int> CountAsync(TableClient rows, Func<PaymentRow, bool> predicate)

@@ -2,13 +2,14 @@ using System.Globalization;
 using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
-//                                                                 -- drain [payments] [live|sandbox] [outage s] [instances] [lower limits at share posted, e.g. 0.5]
+//                                                                 -- drain [payments] [live|sandbox] [outage s] [instances] [lower limits at share posted, e.g. 0.5] [--kill S]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 //                                                                 -- batch-accept [lines] [most seconds to wait for recording]
 //                                                                 -- fuzz [requests] [seed]   (exit 1 on any 5xx, contract break or open circuit)
 // intake and drain take --host real|local (default: real when a Functions host is found, see README).
 var argList = args.ToList();
 var hostKind = BenchHost.Choose(argList);
+var killAt = DrainBenchmark.KillAt(argList); // drain: kill one instance S seconds into the drain
 args = argList.ToArray();
 var which = args.FirstOrDefault() ?? "intake";
 switch (which)
@@ -27,7 +28,8 @@ switch (which)
             TimeSpan.FromSeconds(Arg(3, 60)),
             Arg(4, 1),
             args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : null,
-            hostKind);
+            hostKind,
+            killAt);
         return 0;
     case "batch":
         await BatchBenchmark.RunAsync(
