@@ -56,14 +56,16 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData("ReconcilePayments")]
-    [InlineData("ProbeVendor")]
-    public void Metadata_Timer_RunsEveryMinute(string function)
+    [InlineData("ReconcilePayments", "0 */1 * * * *")]
+    [InlineData("ReportOperations", "30 */1 * * * *")]
+    [InlineData("ProbeVendor", "*/10 * * * * *")]
+    [InlineData("TakeOverClaims", "*/5 * * * * *")]
+    public void Metadata_Timer_HasItsSchedule(string function, string schedule)
     {
         var trigger = Trigger(function);
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal("0 */1 * * * *", trigger.GetProperty("schedule").GetString());
+        Assert.Equal(schedule, trigger.GetProperty("schedule").GetString());
     }
 
     /// <summary>payments-poison is read raw by a timer, not by a base64 trigger that could not decode what the host moved there unread.</summary>
