@@ -41,7 +41,7 @@ internal static class IntakeBenchmark
 
     private static string Prefix() => "b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
 
-    private static async Task<LoadResult> BareStorageAsync(string connection, int concurrency, int requests)
+    internal static async Task<LoadResult> BareStorageAsync(string connection, int concurrency, int requests)
     {
         var prefix = Prefix();
         var table = new TableServiceClient(connection).GetTableClient(prefix + "payments");

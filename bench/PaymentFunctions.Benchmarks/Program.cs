@@ -3,6 +3,7 @@ using PaymentFunctions.Benchmarks;
 
 // dotnet run -c Release --project bench/PaymentFunctions.Benchmarks -- intake [requests] [clients,clients,…]
 //                                                                 -- drain [payments] [live|sandbox] [outage s] [instances] [lower limits at share posted, e.g. 0.5] [--kill S]
+//                                                                 -- deadline [payments] [minutes] [outage s] [instances]
 //                                                                 -- batch [lines] [most seconds to wait for posting]
 //                                                                 -- batch-accept [lines] [most seconds to wait for recording]
 //                                                                 -- fuzz [requests] [seed]   (exit 1 on any 5xx, contract break or open circuit)
@@ -31,6 +32,16 @@ switch (which)
             hostKind,
             killAt);
         return 0;
+    case "deadline":
+        // deadline [payments] [minutes] [outage seconds] [instances]
+        int DeadlineArg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        await DeadlineDayBenchmark.RunAsync(
+            DeadlineArg(1, 20_000),
+            TimeSpan.FromMinutes(DeadlineArg(2, 20)),
+            TimeSpan.FromSeconds(DeadlineArg(3, 180)),
+            DeadlineArg(4, 3),
+            hostKind);
+        return 0;
     case "batch":
         await BatchBenchmark.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
@@ -46,6 +57,6 @@ switch (which)
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, batch, batch-accept, fuzz");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Use: intake, drain, deadline, batch, batch-accept, fuzz");
         return 2;
 }
