@@ -117,6 +117,7 @@ internal static class DrainBenchmark
         TimeSpan? upAt = null;
         TimeSpan? drainProper = null;
         TimeSpan? killed = null;
+        var tailShown = false;
         var parkedBehindClosed = 0;
         int posted;
         while ((posted = await CountAsync(rows, r => r.Status == PaymentStatus.Posted)) < acceptedCount)
@@ -153,6 +154,16 @@ internal static class DrainBenchmark
             if (drainProper is null && posted >= acceptedCount - metCreate500)
             {
                 drainProper = drain.Elapsed;
+            }
+
+            if (!tailShown && drainProper is { } proper && drain.Elapsed - proper > TimeSpan.FromSeconds(30))
+            {
+                // A tail: show what holds the payments still unposted half a minute after the rest.
+                tailShown = true;
+                await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.Status != PaymentStatus.Posted))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  tail: {row.PaymentId} {row.Status} attempts {row.Attempts} updated {row.UpdatedAt:HH:mm:ss} next {row.NextAttemptAt:HH:mm:ss} claimed by {row.ClaimedBy} createFailedAt {row.CreateFailedAt:HH:mm:ss} gen {row.CreateKeyGeneration} ref {row.VendorReference} error {row.LastError}"));
+                }
             }
 
             await Task.Delay(250);
