@@ -59,7 +59,7 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
                     $"{PoisonReasons.VendorFailsPayment}: the vendor failed this payment {payment.OwnFailures} times while it answered others and nothing else failed; last: {ReasonOf(outcome)}",
                     PoisonReasons.VendorFailsPayment),
             PostingOutcome.Parked parked => Later(now, options.RetryLaterMaxDelay * (0.75 + (Math.Clamp(random01, 0, 1) / 4)), parked.Reason),
-            PostingOutcome.RetryLater later => Later(now, RetrySchedule.DelayAfter(payment.Attempts, options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), later.Reason),
+            PostingOutcome.RetryLater later => Later(now, RetrySchedule.DelayAfter(BackoffStep(payment), options.RetryLaterBaseDelay, options.RetryLaterMaxDelay, random01), later.Reason),
             _ => throw new InvalidOperationException($"Posting ended on {outcome.GetType().Name} for payment {payment.PaymentId}: a step, never a result."),
         };
     }
@@ -87,6 +87,13 @@ public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeP
                 $"giving up once its PaymentIntent is canceled; the cancel must wait: {ReasonOf(abandoned)}"),
         };
     }
+
+    /// <summary>
+    /// The backoff's step: the payment's own failures while the vendor answers others (issue 24: attempts also count
+    /// every park behind an open circuit, so after an outage the first failure of its own would otherwise wait out
+    /// minutes, as if the vendor were still down), else its attempts.
+    /// </summary>
+    private static int BackoffStep(Payment payment) => payment.OwnFailures > 0 ? payment.OwnFailures : payment.Attempts;
 
     /// <summary>The give-up clock starts at acceptance and again at each replay.</summary>
     private static DateTimeOffset ClockStart(Payment payment) => payment.ReplayedAt ?? payment.AcceptedAt;

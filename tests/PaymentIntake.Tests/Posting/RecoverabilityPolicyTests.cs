@@ -52,6 +52,18 @@ public sealed class RecoverabilityPolicyTests
         Assert.Equal("500", later.Reason);
     }
 
+    /// <summary>After an outage a payment has many attempts (each park counts one); a failure of its own then backs off from the start.</summary>
+    [Theory]
+    [InlineData(1, 30)]
+    [InlineData(2, 60)]
+    [InlineData(4, 240)]
+    public void Decide_RetryLaterOwnFailureAfterManyParks_BacksOffByItsOwnFailures(int ownFailures, int expectedSeconds)
+    {
+        var action = RecoverabilityPolicy.Decide(new PostingOutcome.RetryLater("500"), Payment(TimeSpan.FromHours(1), attempts: 12, ownFailures: ownFailures), Now, Options, 0.999999);
+
+        Assert.Equal(expectedSeconds, Assert.IsType<RecoveryAction.RetryLater>(action).Delay.TotalSeconds, precision: 2);
+    }
+
     [Theory]
     [InlineData(0.0, 450)]
     [InlineData(0.999999, 600)]
