@@ -248,7 +248,11 @@ public sealed class InstanceHeartbeat : IDisposable
             try
             {
                 await Task.Delay(refresh, _time, _stop.Token).ConfigureAwait(false);
-                await WriteAsync(wanted: null, _stop.Token).ConfigureAwait(false);
+                // One beat a period: none when the rate shares (or a registration) beat within it and nothing changed.
+                if (_time.GetUtcNow() - _lastBeat >= refresh || Volatile.Read(ref _written) != Volatile.Read(ref _version))
+                {
+                    await WriteAsync(wanted: null, _stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
