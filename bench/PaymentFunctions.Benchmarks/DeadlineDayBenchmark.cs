@@ -249,7 +249,6 @@ internal static class DeadlineDayBenchmark
         var final = emulator.Ledger();
         var sorted = latencies.Order().ToArray();
         var sortedBatches = batchLatencies.Order().ToArray();
-        static double Percentile(double[] s, double p) => s.Length == 0 ? double.NaN : s[Math.Clamp((int)Math.Ceiling(p * s.Length) - 1, 0, s.Length - 1)];
         var backlogSize = owedCards + owedChecks;
         // Cards take create and confirm (25/s each endpoint), checks the invoice's own endpoints (25/s each), all two
         // requests a payment under 100/s in all: the busiest endpoint or the global limit bounds the drain.
@@ -260,10 +259,10 @@ internal static class DeadlineDayBenchmark
         ResultTable.Row("intake: accepted ÷ submitted (availability, with the client's retry of a 503)", $"{accepted.Count} ÷ {payments} = {(double)accepted.Count / payments:P2} ({failures} refused or failed in the end)");
         ResultTable.Row("cards answered 202 at the first try", $"{(double)(payments - checks - firstTryRefused) / (payments - checks):P2} ({firstTryRefused} refused first)");
         ResultTable.Row("intake: arrival rate, wall time", $"{payments / intakeEnded.TotalSeconds:F1}/s over {intakeEnded.TotalMinutes:F1} min");
-        ResultTable.Row("card intake p50 / p99", $"{Percentile(sorted, 0.5):F1} / {Percentile(sorted, 0.99):F1} ms");
+        ResultTable.Row("card intake p50 / p99", $"{LoadResult.Percentile(sorted, 0.5):F1} / {LoadResult.Percentile(sorted, 0.99):F1} ms");
         ResultTable.Row("bare storage of one intake p50 / p99 (16 in parallel, same Azurite)", $"{bare.P50Ms:F1} / {bare.P99Ms:F1} ms");
-        ResultTable.Row("card intake ÷ bare storage (p50 / p99)", $"{Percentile(sorted, 0.5) / bare.P50Ms:F2} / {Percentile(sorted, 0.99) / bare.P99Ms:F2}");
-        ResultTable.Row("lockbox file (≈ 30 checks) answer p50 / p99", $"{Percentile(sortedBatches, 0.5):F0} / {Percentile(sortedBatches, 0.99):F0} ms");
+        ResultTable.Row("card intake ÷ bare storage (p50 / p99)", $"{LoadResult.Percentile(sorted, 0.5) / bare.P50Ms:F2} / {LoadResult.Percentile(sorted, 0.99) / bare.P99Ms:F2}");
+        ResultTable.Row("lockbox file (≈ 30 checks) answer p50 / p99", $"{LoadResult.Percentile(sortedBatches, 0.5):F0} / {LoadResult.Percentile(sortedBatches, 0.99):F0} ms");
         foreach (var (why, count) in refusals.OrderByDescending(r => r.Value).Take(5))
         {
             ResultTable.Row($"a refusal (any try): {why.Replace('|', '/')}", $"{count}");

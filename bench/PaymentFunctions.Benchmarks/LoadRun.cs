@@ -31,5 +31,6 @@ internal sealed record LoadResult(int Concurrency, int Count, double PerSecond, 
         return new LoadResult(concurrency, count, count / total.Elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    /// <summary>The <paramref name="p"/> quantile of <paramref name="sorted"/> (nearest rank; NaN when empty).</summary>
+    public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

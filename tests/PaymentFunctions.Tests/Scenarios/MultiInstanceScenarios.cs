@@ -44,6 +44,10 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         return ids;
     }
 
+    /// <summary>How many of <paramref name="ids"/> are in <paramref name="status"/> now.</summary>
+    private static async Task<int> CountAsync(TestSystem system, IEnumerable<string> ids, string status) =>
+        (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == status);
+
     [Fact]
     public async Task When_three_instances_drain_after_an_outage_Should_charge_each_payment_once_within_the_vendors_global_and_endpoint_limits()
     {
@@ -87,7 +91,7 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         await system.WaitForVendorStateAsync("down");
 
         state.SetFault(FaultMode.None);
-        await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the stop.");
+        await Poll.UntilAsync(() => CountAsync(system, ids, "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the stop.");
         await third.DisposeAsync();
 
         foreach (var id in ids)
@@ -116,10 +120,10 @@ public sealed class MultiInstanceScenarios(AzuriteFixture azurite, Xunit.Abstrac
         await system.WaitForVendorStateAsync("down");
 
         state.SetFault(FaultMode.None);
-        await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the kill.");
+        await Poll.UntilAsync(() => CountAsync(system, ids, "posted"), posted => posted >= 10, TimeSpan.FromSeconds(60), posted => $"Only {posted} posted before the kill.");
         await third.KillAsync();
         var killedAt = DateTimeOffset.UtcNow;
-        var left = (await Task.WhenAll(ids.Select(id => system.GetPaymentAsync(id)))).Count(p => p.GetProperty("status").GetString() == "posting");
+        var left = await CountAsync(system, ids, "posting");
 
         foreach (var id in ids)
         {
