@@ -241,7 +241,7 @@ internal static class DeadlineDayBenchmark
         var allCharged = clock.Elapsed;
         var rows = new TableServiceClient(storage).GetTableClient("payments");
         var posted = 0;
-        await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.Status == PaymentStatus.Posted))
+        await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.RowKey == PaymentRow.PaymentRowKey && r.Status == PaymentStatus.Posted))
         {
             posted++;
         }

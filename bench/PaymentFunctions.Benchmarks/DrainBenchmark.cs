@@ -160,7 +160,7 @@ internal static class DrainBenchmark
             {
                 // A tail: show what holds the payments still unposted half a minute after the rest.
                 tailShown = true;
-                await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.Status != PaymentStatus.Posted))
+                await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.RowKey == PaymentRow.PaymentRowKey && r.Status != PaymentStatus.Posted))
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  tail: {row.PaymentId} {row.Status} attempts {row.Attempts} updated {row.UpdatedAt:HH:mm:ss} next {row.NextAttemptAt:HH:mm:ss} claimed by {row.ClaimedBy} createFailedAt {row.CreateFailedAt:HH:mm:ss} gen {row.CreateKeyGeneration} ref {row.VendorReference} error {row.LastError}"));
                 }
@@ -223,7 +223,7 @@ internal static class DrainBenchmark
     private static async Task<int> CountAsync(TableClient rows, Func<PaymentRow, bool> predicate)
     {
         var count = 0;
-        await foreach (var row in rows.QueryAsync<PaymentRow>())
+        await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.RowKey == PaymentRow.PaymentRowKey))
         {
             if (predicate(row))
             {

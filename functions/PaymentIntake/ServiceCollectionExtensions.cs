@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MessageFailures>();
         services.AddSingleton<PaymentQueue>();
         services.AddSingleton<PaymentsDueIndex>();
+        services.AddSingleton<MemberIndex>();
         services.AddSingleton<PaymentIntakeService>();
         services.AddSingleton<BatchStore>();
         services.AddSingleton<BatchQueue>();

@@ -59,6 +59,7 @@ var tableNames = [
   'vendorrate'
   'invoiceclaims'
   'paymentcounts'
+  'paymentsbymember'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tableNames: {

@@ -137,7 +137,7 @@ public static partial class CheckLineParser
         {
             reasons.Add("member_id is missing");
         }
-        else if (!MemberId().IsMatch(memberId))
+        else if (!Intake.PaymentValidator.IsMemberId(memberId))
         {
             reasons.Add($"member_id \"{memberId}\" must be 1 to 64 letters, digits, '-' or '_'");
         }
@@ -273,8 +273,6 @@ public static partial class CheckLineParser
         _ => key,
     };
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex MemberId();
 
     [GeneratedRegex(@"[ \t\r\n]+")]
     private static partial Regex Whitespace();

@@ -101,6 +101,40 @@ public sealed class PaymentIntakeService(
         return row is null || (!anyCaller && row.SubmittedBy != caller) ? null : PaymentView.From(row);
     }
 
+    /// <summary>
+    /// A payment's history: <c>GET /api/payments/{paymentId}/history</c>; null under the same rule as
+    /// <see cref="GetAsync"/> (unknown, or not the intake caller's own). The row is read first, so a caller learns
+    /// nothing of a payment it may not see.
+    /// </summary>
+    public async Task<PaymentHistoryView?> GetHistoryAsync(string paymentId, string caller, bool anyCaller, CancellationToken cancellationToken)
+    {
+        if (!PaymentId.IsWellFormed(paymentId))
+        {
+            return null;
+        }
+
+        var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        if (row is null || (!anyCaller && row.SubmittedBy != caller))
+        {
+            return null;
+        }
+
+        var moves = await payments.GetHistoryAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        return new PaymentHistoryView(row.PaymentId, row.Status, row.MemberId, moves);
+    }
+
+    /// <summary>
+    /// A member's payments, newest accepted first: <c>GET /api/payments?memberId=…</c>. Unless
+    /// <paramref name="anyCaller"/>, only those <paramref name="caller"/> submitted. Found through the member index
+    /// (<see cref="MemberIndex"/>), never by scanning the table.
+    /// </summary>
+    public async Task<MemberPaymentsView> ListByMemberAsync(string memberId, int limit, string caller, bool anyCaller, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var rows = await payments.ListByMemberAsync(memberId, anyCaller ? null : caller, limit, cancellationToken).ConfigureAwait(false);
+        return new MemberPaymentsView(memberId, rows.Select(PaymentView.From).ToList());
+    }
+
     private static Payment NewPayment(string paymentId, string caller, PaymentRequest request, DateTimeOffset now) => new()
     {
         PaymentId = paymentId,

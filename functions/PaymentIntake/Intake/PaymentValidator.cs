@@ -229,6 +229,9 @@ public static partial class PaymentValidator
         }
     }
 
+    /// <summary>True for a well-formed member id: 1 to 64 letters, digits, <c>-</c> or <c>_</c> (cards, checks and lookups alike).</summary>
+    public static bool IsMemberId(string? value) => value is not null && MemberIdPattern().IsMatch(value);
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex MemberIdPattern();
 

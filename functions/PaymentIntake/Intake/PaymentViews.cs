@@ -51,3 +51,9 @@ public sealed record PaymentView(
         row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,
         row.NextActionUrl, row.PostedAt, row.ReplayCount, row.Kind, row.CheckNumber, row.ReceivedDate, row.BatchId, row.BatchLine);
 }
+
+/// <summary>A payment's history as <c>GET /api/payments/{paymentId}/history</c> shows it: every move, oldest first.</summary>
+public sealed record PaymentHistoryView(string PaymentId, string Status, string MemberId, IReadOnlyList<PaymentMove> Moves);
+
+/// <summary>A member's payments as <c>GET /api/payments?memberId=…</c> shows them, newest accepted first.</summary>
+public sealed record MemberPaymentsView(string MemberId, IReadOnlyList<PaymentView> Payments);

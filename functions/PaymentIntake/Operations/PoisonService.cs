@@ -147,7 +147,7 @@ public sealed class PoisonService(
             {
                 if (row is not null)
                 {
-                    await ReopenAsync(row, cancellationToken).ConfigureAwait(false);
+                    await ReopenAsync(row, who, cancellationToken).ConfigureAwait(false);
                 }
 
                 // Back on the queue first, then off the poison list: a crash in between replays it twice, harmlessly.
@@ -189,12 +189,12 @@ public sealed class PoisonService(
                 return true;
             }
 
-            row.GiveUp($"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}");
+            row.GiveUp($"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}", MoveCauses.Poisoned, "poison-recorder");
             return await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    private async Task ReopenAsync(Payment row, CancellationToken cancellationToken)
+    private async Task ReopenAsync(Payment row, string who, CancellationToken cancellationToken)
     {
         // A failed payment goes back to accepted, with its replay counted and its give-up clock restarted.
         await OptimisticConcurrency.RetryAsync(3, async tryNumber =>
@@ -212,7 +212,7 @@ public sealed class PoisonService(
             // The repository puts it back in the due index before it is accepted again, so the reconciler, the waker
             // and the in-flight counts see it.
             var now = time.GetUtcNow();
-            row.Reopen(now + options.Value.ReconcileAfter, now);
+            row.Reopen(now + options.Value.ReconcileAfter, now, $"operator:{who}");
             return await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

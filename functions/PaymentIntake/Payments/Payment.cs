@@ -13,6 +13,7 @@ namespace PaymentIntake.Payments;
 /// </summary>
 public sealed class Payment
 {
+    private readonly List<PaymentMove> _pending = [];
     private DateTimeOffset _updatedAt;
 
     /// <summary>The payment id (the row's PartitionKey).</summary>
@@ -124,6 +125,12 @@ public sealed class Payment
     /// <summary>The due time of its entry in the due index, while it has one (<see cref="PaymentRepository"/> keeps both).</summary>
     public DateTimeOffset? DueAt { get; private set; }
 
+    /// <summary>How many moves its stored history holds (<see cref="PaymentMove"/>; the row counts them, so the next is <c>Moves + 1</c>).</summary>
+    public int Moves { get; private set; }
+
+    /// <summary>The moves made since the payment was last read or saved, in order: the next save writes them with the row.</summary>
+    internal IReadOnlyList<PaymentMove> PendingMoves => _pending;
+
     /// <summary>The status as last read or saved: what a save moves the stored payment from.</summary>
     internal string StoredStatus { get; set; } = PaymentStatus.Accepted;
 
@@ -143,15 +150,23 @@ public sealed class Payment
     public void Claim(string instance)
     {
         ArgumentException.ThrowIfNullOrEmpty(instance);
+        var from = Status;
         MoveTo(PaymentStatus.Posting);
         ClaimedBy = instance;
+        Note(from, MoveCauses.Claimed, instance);
     }
 
     /// <summary>The vendor named its object (a PaymentIntent, or the invoice paid): stored before posting goes on.</summary>
     public void NameVendorObject(string reference)
     {
         ArgumentException.ThrowIfNullOrEmpty(reference);
+        if (reference == VendorReference)
+        {
+            return;
+        }
+
         VendorReference = reference;
+        Note(Status, MoveCauses.VendorObjectNamed, ClaimedBy ?? "poster");
     }
 
     /// <summary>A create answered 500 (saved under its key by Stripe): the next create uses the next key.</summary>
@@ -159,6 +174,7 @@ public sealed class Payment
     {
         CreateKeyGeneration++;
         CreateFailedAt = now;
+        Note(Status, MoveCauses.CreateKeyRenewed, ClaimedBy ?? "poster", $"a create was answered 500; the next uses key generation {CreateKeyGeneration}");
     }
 
     /// <summary>The vendor failed this attempt (5xx, timeout, unreachable); <paramref name="ownFailure"/> when the failure follows the payment.</summary>
@@ -182,13 +198,17 @@ public sealed class Payment
     /// <summary>
     /// The vendor's answer settles it (<see cref="OutcomeMoves.StatusFor"/>): posted, declined, action required or
     /// failed, with the answer's reference (or <paramref name="vendorReference"/>, the object the answer is about),
-    /// decline code, reason or next action.
+    /// decline code, reason or next action. <paramref name="cause"/> and <paramref name="actor"/> say which door the
+    /// answer came through (<see cref="MoveCauses.VendorAnswer"/> by the poster, <see cref="MoveCauses.Webhook"/>, …).
     /// </summary>
-    public void Settle(PostingOutcome outcome, string? vendorReference = null)
+    public void Settle(PostingOutcome outcome, string cause, string actor, string? vendorReference = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentException.ThrowIfNullOrEmpty(cause);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
         var to = OutcomeMoves.StatusFor(outcome) ?? throw new InvalidOperationException($"{outcome.GetType().Name} settles no payment.");
         Refuse(to);
+        var from = Status;
         VendorReference = vendorReference ?? VendorReference;
         switch (outcome)
         {
@@ -213,28 +233,49 @@ public sealed class Payment
         }
 
         MoveTo(to);
+        Note(from, cause, actor, to == PaymentStatus.Posted || to == PaymentStatus.ActionRequired ? null : LastError);
     }
 
-    /// <summary>Waits for the vendor: back to <c>accepted</c> until <paramref name="nextAttemptAt"/>, saying why.</summary>
-    public void Park(DateTimeOffset nextAttemptAt, string why)
+    /// <summary>
+    /// Waits for the vendor: back to <c>accepted</c> until <paramref name="nextAttemptAt"/>, saying why
+    /// (<paramref name="cause"/>: <see cref="MoveCauses.CircuitOpen"/>, <see cref="MoveCauses.RetryLater"/>, …).
+    /// </summary>
+    public void Park(DateTimeOffset nextAttemptAt, string why, string cause, string actor)
     {
+        var from = Status;
         MoveTo(PaymentStatus.Accepted, lastError: why);
         NextAttemptAt = nextAttemptAt;
+        Note(from, cause, actor, why);
     }
 
     /// <summary>The claim is given back after an unexpected failure (a bug): <c>posting → accepted</c>, saying what failed.</summary>
-    public void ReleaseClaim(string why) => MoveTo(PaymentStatus.Accepted, lastError: why);
+    public void ReleaseClaim(string why, string actor)
+    {
+        var from = Status;
+        MoveTo(PaymentStatus.Accepted, lastError: why);
+        Note(from, MoveCauses.Released, actor, why);
+    }
 
-    /// <summary>Posting gives up (the vendor stayed away, or failed this payment too often, or its message was poisoned): <c>failed</c>.</summary>
-    public void GiveUp(string why) => MoveTo(PaymentStatus.Failed, lastError: why);
+    /// <summary>
+    /// Posting gives up (the vendor stayed away, or failed this payment too often: <see cref="MoveCauses.GaveUp"/>; or
+    /// its message was poisoned: <see cref="MoveCauses.Poisoned"/>): <c>failed</c>.
+    /// </summary>
+    public void GiveUp(string why, string cause, string actor)
+    {
+        var from = Status;
+        MoveTo(PaymentStatus.Failed, lastError: why);
+        Note(from, cause, actor, why);
+    }
 
     /// <summary>
     /// An operator replays it: <c>failed → accepted</c>, its replay counted, its give-up clock and its own-failure
     /// count restarted, due again at <paramref name="dueAt"/>.
     /// </summary>
-    public void Reopen(DateTimeOffset dueAt, DateTimeOffset now)
+    public void Reopen(DateTimeOffset dueAt, DateTimeOffset now, string actor)
     {
+        var from = Status;
         MoveTo(PaymentStatus.Accepted);
+        Note(from, MoveCauses.Replayed, actor);
         ReplayCount++;
         ReplayedAt = now;
         NextAttemptAt = null;
@@ -246,6 +287,22 @@ public sealed class Payment
     /// <summary>Its entry in the due index is due at <paramref name="dueAt"/> (written by <see cref="PaymentRepository"/>).</summary>
     internal void TrackAt(DateTimeOffset dueAt) => DueAt = dueAt;
 
+    /// <summary>The first move of a payment about to be recorded: intake (or its mail-in batch) accepted it.</summary>
+    internal void NoteRecorded()
+    {
+        if (Moves == 0 && _pending.Count == 0)
+        {
+            _pending.Add(new PaymentMove(1, UpdatedAt, null, Status, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : $"intake:{SubmittedBy}", Attempts, null, null, null));
+        }
+    }
+
+    /// <summary>The pending moves were stored with the row: they are history now.</summary>
+    internal void MovesStored()
+    {
+        Moves += _pending.Count;
+        _pending.Clear();
+    }
+
     /// <summary>Stamps a save at <paramref name="now"/>: <see cref="UpdatedAt"/>, and <see cref="PostedAt"/> when it reached <c>posted</c>.</summary>
     internal void Stamp(DateTimeOffset now)
     {
@@ -253,6 +310,11 @@ public sealed class Payment
         if (Status == PaymentStatus.Posted && PostedAt is null)
         {
             PostedAt = now;
+        }
+
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            _pending[i] = _pending[i] with { At = now };
         }
     }
 
@@ -294,6 +356,7 @@ public sealed class Payment
         OwnFailures = OwnFailures,
         UpdatedAt = UpdatedAt,
         DueAt = DueAt,
+        Moves = Moves + _pending.Count,
     };
 
     /// <summary>The payment a stored row holds.</summary>
@@ -338,8 +401,13 @@ public sealed class Payment
             OwnFailures = row.OwnFailures,
             UpdatedAt = row.UpdatedAt,
             DueAt = row.DueAt,
+            Moves = row.Moves,
         };
     }
+
+    /// <summary>Records a move just made (its time is the save's, set by <see cref="Stamp"/>).</summary>
+    private void Note(string? from, string cause, string actor, string? detail = null) =>
+        _pending.Add(new PaymentMove(Moves + _pending.Count + 1, default, from, Status, cause, actor, Attempts, VendorReference, Status == PaymentStatus.Declined ? DeclineCode : null, detail));
 
     private void Refuse(string to)
     {

@@ -9,23 +9,41 @@ namespace PaymentIntake.Payments;
 /// keeps the due index (<see cref="PaymentsDueIndex"/>) holding the payments in flight — an entry is written before a
 /// payment is recorded or reopened (no in-flight row is ever outside the index) and removed once it is settled
 /// (<c>posted</c>, <c>declined</c>, <c>failed</c>; an <c>action_required</c> payment keeps its entry, which the
-/// reconciler uses to check it at the vendor).
+/// reconciler uses to check it at the vendor). Every save of a move writes its history with it
+/// (<see cref="PaymentMove"/>, one transaction in <see cref="PaymentStore"/>), and a recorded payment is indexed by
+/// member (<see cref="MemberIndex"/>) before its row.
 /// </summary>
-public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, TimeProvider time)
+public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, MemberIndex members, TimeProvider time)
 {
     /// <summary>Reads a payment (the row, the truth), or null.</summary>
     public Task<Payment?> GetAsync(string paymentId, CancellationToken cancellationToken) => store.GetAsync(paymentId, cancellationToken);
 
+    /// <summary>A payment's moves, oldest first (empty when there is no such payment).</summary>
+    public Task<IReadOnlyList<PaymentMove>> GetHistoryAsync(string paymentId, CancellationToken cancellationToken) => store.GetHistoryAsync(paymentId, cancellationToken);
+
     /// <summary>
-    /// Records a new payment, due for the reconciler at <paramref name="dueAt"/>: its due-index entry first, then the
-    /// row if no row has its id. False when one exists (the deduplication); an entry without a row is dropped by the
-    /// reconciler.
+    /// A member's payments, newest accepted first, at most <paramref name="limit"/>, only those
+    /// <paramref name="submittedBy"/> submitted unless it is null (one partition query, then a point read each).
+    /// </summary>
+    public async Task<IReadOnlyList<Payment>> ListByMemberAsync(string memberId, string? submittedBy, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await members.ListAsync(memberId, submittedBy, limit, cancellationToken).ConfigureAwait(false);
+        var rows = await Task.WhenAll(ids.Select(id => store.GetAsync(id, cancellationToken))).ConfigureAwait(false);
+        return rows.OfType<Payment>().Where(p => p.MemberId == memberId && (submittedBy is null || p.SubmittedBy == submittedBy)).ToList();
+    }
+
+    /// <summary>
+    /// Records a new payment, due for the reconciler at <paramref name="dueAt"/>: its due-index and member-index entries
+    /// first (side by side), then the row with its first move if no row has its id. False when one exists (the
+    /// deduplication); a due entry without a row is dropped by the reconciler, a member entry without one skipped.
     /// </summary>
     public async Task<bool> TryAddAsync(Payment payment, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
         payment.TrackAt(dueAt);
-        await due.AddAsync(payment.PaymentId, dueAt, payment.AcceptedAt, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(
+            due.AddAsync(payment.PaymentId, dueAt, payment.AcceptedAt, cancellationToken),
+            members.AddAsync(payment.MemberId, payment.PaymentId, payment.AcceptedAt, payment.SubmittedBy, cancellationToken)).ConfigureAwait(false);
         return await store.TryInsertAsync(payment, cancellationToken).ConfigureAwait(false);
     }
 

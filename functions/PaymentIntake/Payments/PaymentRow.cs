@@ -137,6 +137,9 @@ public sealed class PaymentRow : ITableEntity
 
     /// <summary>The due time of the payment's entry in the due index (<see cref="Payment.DueAt"/>).</summary>
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>How many moves the payment's history holds: entities <c>move.000001</c>, … in this partition (<see cref="PaymentMoveEntity"/>).</summary>
+    public int Moves { get; set; }
 }
 
 /// <summary>The kinds of payment.</summary>

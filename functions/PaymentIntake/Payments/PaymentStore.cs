@@ -7,7 +7,9 @@ namespace PaymentIntake.Payments;
 /// <summary>
 /// Point reads and writes of payment rows in table <c>payments</c>, mapping each <see cref="Payment"/> to its
 /// <see cref="PaymentRow"/>; it only stores. Saves of a payment's moves go through <see cref="PaymentRepository"/>,
-/// which stamps and does what follows a move, and then calls <see cref="TryReplaceAsync"/>.
+/// which stamps and does what follows a move, and then calls <see cref="TryReplaceAsync"/>. A write that carries moves
+/// (<see cref="Payment.PendingMoves"/>) is one entity-group transaction of the row and its history entities
+/// (<see cref="PaymentMoveEntity"/>, same partition): both are stored, or neither.
 /// </summary>
 public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
 {
@@ -18,17 +20,30 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
     {
         ArgumentNullException.ThrowIfNull(payment);
         var table = await _table.ReadyAsync().ConfigureAwait(false);
+        payment.NoteRecorded();
         try
         {
-            var response = await table.AddEntityAsync(payment.ToRow(), cancellationToken).ConfigureAwait(false);
-            payment.Version = response.Headers.ETag ?? default;
-            payment.StoredStatus = payment.Status;
+            await WriteAsync(table, payment, new TableTransactionAction(TableTransactionActionType.Add, payment.ToRow()), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
+    }
+
+    /// <summary>A payment's history, oldest move first (one key-range query in its partition); empty when it has none.</summary>
+    public async Task<IReadOnlyList<PaymentMove>> GetHistoryAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {paymentId} and RowKey ge {PaymentMoveEntity.Prefix} and RowKey lt {PaymentMoveEntity.End}");
+        var moves = new List<PaymentMove>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            moves.Add(PaymentMoveEntity.FromEntity(entity));
+        }
+
+        return moves;
     }
 
     /// <summary>Reads a row, or null when there is none.</summary>
@@ -48,14 +63,42 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
         ArgumentNullException.ThrowIfNull(payment);
         try
         {
-            var response = await _table.Client.UpdateEntityAsync(payment.ToRow(), payment.Version, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            payment.Version = response.Headers.ETag ?? default;
-            payment.StoredStatus = payment.Status;
+            await WriteAsync(_table.Client, payment, new TableTransactionAction(TableTransactionActionType.UpdateReplace, payment.ToRow(), payment.Version), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Writes the row alone (one point operation) when it carries no move, else the row and its moves in one
+    /// transaction (the moves are added, so a sequence written twice fails the whole write with 409; the row's ETag
+    /// guards against that first, with 412). Then the payment knows its new ETag, stored status and history.
+    /// </summary>
+    private static async Task WriteAsync(TableClient table, Payment payment, TableTransactionAction row, CancellationToken cancellationToken)
+    {
+        var moves = payment.PendingMoves;
+        ETag etag;
+        if (moves.Count == 0)
+        {
+            var entity = (PaymentRow)row.Entity;
+            var response = row.ActionType == TableTransactionActionType.Add
+                ? await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                : await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            etag = response.Headers.ETag ?? default;
+        }
+        else
+        {
+            var actions = new List<TableTransactionAction>(moves.Count + 1) { row };
+            actions.AddRange(moves.Select(move => new TableTransactionAction(TableTransactionActionType.Add, PaymentMoveEntity.ToEntity(payment.PaymentId, move))));
+            var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            etag = response.Value[0].Headers.ETag ?? default;
+        }
+
+        payment.Version = etag;
+        payment.StoredStatus = payment.Status;
+        payment.MovesStored();
     }
 }

@@ -40,7 +40,7 @@ public sealed class ActionRequiredFollowUp(
             return;
         }
 
-        row.Settle(outcome);
+        row.Settle(outcome, MoveCauses.ActionChecked, "reconciler");
         if (await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
         {
             PostingLog.ActionSettledByCheck(logger, row.PaymentId, status);

@@ -130,15 +130,15 @@ public sealed class PaymentPoster(
         switch (action)
         {
             case RecoveryAction.Record record:
-                row.Settle(record.Outcome);
+                row.Settle(record.Outcome, MoveCauses.VendorAnswer, heartbeat.Instance);
                 break;
             case RecoveryAction.GiveUp giveUp:
-                row.GiveUp(giveUp.Reason);
+                row.GiveUp(giveUp.Reason, MoveCauses.GaveUp, heartbeat.Instance);
                 await queue.SendToPoisonAsync(row.PaymentId, giveUp.PoisonReason, cancellationToken).ConfigureAwait(false);
                 PostingLog.GaveUp(logger, row.PaymentId, row.Attempts);
                 break;
             case RecoveryAction.RetryLater later:
-                row.Park(later.NextAttemptAt, later.Reason);
+                row.Park(later.NextAttemptAt, later.Reason, CauseOfParking(outcome), heartbeat.Instance);
                 // Enqueue before saving: a crash in between leaves an extra message (harmless), never a lost payment.
                 await queue.SendAsync(row.PaymentId, later.Delay, cancellationToken).ConfigureAwait(false);
                 PostingLog.RetryLater(logger, row.PaymentId, later.NextAttemptAt, later.Reason);
@@ -157,6 +157,15 @@ public sealed class PaymentPoster(
         PostingLog.Outcome(logger, row.PaymentId, row.Status, row.Attempts);
     }
 
+    /// <summary>Why an outcome parks the payment, for its history.</summary>
+    private static string CauseOfParking(PostingOutcome outcome) => outcome switch
+    {
+        PostingOutcome.Parked => MoveCauses.CircuitOpen,
+        PostingOutcome.RetryLater { Throttled: true } => MoveCauses.Throttled,
+        PostingOutcome.RetryLater { KeyRefusedWith: not null } => MoveCauses.KeyRefused,
+        _ => MoveCauses.RetryLater,
+    };
+
     private async Task RecordUnexpectedAsync(Payment row, Exception ex)
     {
         // The host retries and finally poisons the message; the row tells operators why. Best effort: the original
@@ -166,7 +175,7 @@ public sealed class PaymentPoster(
             return; // it moved on already (the failure came after its last write)
         }
 
-        row.ReleaseClaim($"unexpected {ex.GetType().Name}: {ex.Message}");
+        row.ReleaseClaim($"unexpected {ex.GetType().Name}: {ex.Message}", heartbeat.Instance);
         try
         {
             await payments.TrySaveAsync(row, CancellationToken.None).ConfigureAwait(false);

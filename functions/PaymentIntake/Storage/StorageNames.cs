@@ -48,6 +48,9 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Which payment settles each invoice, one claim per invoice (<c>invoiceclaims</c>).</summary>
     public string InvoiceClaimsTable { get; } = Apply(options.Value.NamePrefix, "invoiceclaims");
 
+    /// <summary>Payments by member, for lookups by member id (<c>paymentsbymember</c>).</summary>
+    public string PaymentsByMemberTable { get; } = Apply(options.Value.NamePrefix, "paymentsbymember");
+
     /// <summary>How many payments reached each final status, per hour (<c>paymentcounts</c>).</summary>
     public string PaymentCountsTable { get; } = Apply(options.Value.NamePrefix, "paymentcounts");
 

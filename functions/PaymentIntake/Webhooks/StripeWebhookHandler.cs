@@ -71,7 +71,7 @@ public sealed class StripeWebhookHandler(PaymentRepository payments, IOptions<St
                 return true;
             }
 
-            row.Settle(outcome, vendorReference: intent.Id);
+            row.Settle(outcome, MoveCauses.Webhook, $"webhook:{stripeEvent.Id}", vendorReference: intent.Id);
             if (!await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false))
             {
                 return false;

@@ -274,6 +274,16 @@ public sealed class InterleavingProperties(AzuriteFixture azurite, ITestOutputHe
         Assert.True((charges == 1) == (final.Status == PaymentStatus.Posted), "posted and charged disagree: " + story);
         Assert.True(final.Status != PaymentStatus.Posted || charged.SequenceEqual([final.VendorReference]), "posted with another intent than the charged one: " + story);
         Assert.True(errors.Count == 0, "posting failed with nothing injected: " + story);
+
+        // The history holds exactly the moves the row made, whatever crashed where: numbered 1…Moves without a gap,
+        // each from where the one before went, the first the recording, the last where the row stands.
+        var history = await reader.Get<PaymentStore>().GetHistoryAsync(paymentId, CancellationToken.None);
+        var moves = string.Join(" ", history.Select(m => $"{m.Sequence}:{m.From ?? "-"}>{m.To}({m.Cause})"));
+        Assert.True(history.Select(m => m.Sequence).SequenceEqual(Enumerable.Range(1, final.Moves)), $"history {moves} against {final.Moves} moves: " + story);
+        Assert.True(history[0] is { From: null, To: PaymentStatus.Accepted, Cause: MoveCauses.Accepted }, $"history {moves}: " + story);
+        Assert.True(history.Zip(history.Skip(1)).All(p => p.Second.From == p.First.To), $"history {moves} skips a status: " + story);
+        Assert.True(history[^1].To == final.Status, $"history {moves} ends elsewhere than {final.Status}: " + story);
+        Assert.True(final.Status != PaymentStatus.Posted || history.Count(m => m.To == PaymentStatus.Posted) == 1, $"history {moves} posts more than once: " + story);
         return final.Status;
     }
 

@@ -54,7 +54,7 @@ public sealed class RequestValidationScenarios(AzuriteFixture azurite)
     {
         await using var system = await TestSystem.StartAsync(azurite);
         using var client = new HttpClient { BaseAddress = system.Host.BaseUrl };
-        (string Method, string Path)[] calls = [("GET", "/api/payments"), ("DELETE", "/api/payments"), ("OPTIONS", "/api/payments"), ("HEAD", "/api/health"), ("DELETE", "/api/ops/poison/0000")];
+        (string Method, string Path)[] calls = [("PUT", "/api/payments"), ("DELETE", "/api/payments"), ("OPTIONS", "/api/payments"), ("HEAD", "/api/health"), ("DELETE", "/api/ops/poison/0000")];
 
         var answers = new List<string>();
         foreach (var (method, path) in calls)

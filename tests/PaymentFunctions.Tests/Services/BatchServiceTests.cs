@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Data.Tables;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentIntake.Batches;
+using PaymentIntake.Payments;
 using PaymentIntake.Storage;
 
 namespace PaymentFunctions.Tests.Services;
@@ -45,7 +46,7 @@ public sealed class BatchServiceTests(AzuriteFixture azurite)
         Assert.Equal((1200, 1), (second.AcceptedCount, second.RejectedCount));
         var payments = new TableClient(core.Storage, core.Prefix + "payments");
         var count = 0;
-        await foreach (var _ in payments.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        await foreach (var _ in payments.QueryAsync<TableEntity>(e => e.RowKey == PaymentRow.PaymentRowKey, select: ["PartitionKey"]))
         {
             count++;
         }

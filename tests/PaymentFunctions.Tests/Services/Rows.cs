@@ -57,25 +57,25 @@ internal static class Rows
         switch (to)
         {
             case PaymentStatus.Accepted when payment.Status == PaymentStatus.Failed:
-                payment.Reopen(DateTimeOffset.UtcNow.AddMinutes(5), DateTimeOffset.UtcNow);
+                payment.Reopen(DateTimeOffset.UtcNow.AddMinutes(5), DateTimeOffset.UtcNow, "operator:test");
                 break;
             case PaymentStatus.Accepted:
-                payment.Park(DateTimeOffset.UtcNow.AddMinutes(1), "waiting for the vendor");
+                payment.Park(DateTimeOffset.UtcNow.AddMinutes(1), "waiting for the vendor", MoveCauses.RetryLater, "test-instance");
                 break;
             case PaymentStatus.Posting:
                 payment.Claim("test-instance");
                 break;
             case PaymentStatus.Posted:
-                payment.Settle(new PostingOutcome.Posted("pi_test"));
+                payment.Settle(new PostingOutcome.Posted("pi_test"), MoveCauses.VendorAnswer, "test-instance");
                 break;
             case PaymentStatus.Declined:
-                payment.Settle(new PostingOutcome.Declined("pi_test", "card_declined", "Declined."));
+                payment.Settle(new PostingOutcome.Declined("pi_test", "card_declined", "Declined."), MoveCauses.VendorAnswer, "test-instance");
                 break;
             case PaymentStatus.ActionRequired:
-                payment.Settle(new PostingOutcome.ActionRequired("pi_test", null));
+                payment.Settle(new PostingOutcome.ActionRequired("pi_test", null), MoveCauses.VendorAnswer, "test-instance");
                 break;
             default:
-                payment.GiveUp("given up");
+                payment.GiveUp("given up", MoveCauses.GaveUp, "test-instance");
                 break;
         }
     }

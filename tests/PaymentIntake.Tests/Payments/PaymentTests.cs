@@ -59,25 +59,25 @@ public sealed class PaymentTests
         switch (to)
         {
             case PaymentStatus.Accepted when payment.Status == PaymentStatus.Failed:
-                payment.Reopen(Now.AddMinutes(5), Now);
+                payment.Reopen(Now.AddMinutes(5), Now, "operator:test");
                 break;
             case PaymentStatus.Accepted:
-                payment.Park(Now.AddMinutes(5), "waiting for the vendor");
+                payment.Park(Now.AddMinutes(5), "waiting for the vendor", MoveCauses.RetryLater, "test-instance");
                 break;
             case PaymentStatus.Posting:
                 payment.Claim("test-instance");
                 break;
             case PaymentStatus.Posted:
-                payment.Settle(new PostingOutcome.Posted("pi_1"));
+                payment.Settle(new PostingOutcome.Posted("pi_1"), MoveCauses.VendorAnswer, "test-instance");
                 break;
             case PaymentStatus.Declined:
-                payment.Settle(new PostingOutcome.Declined("pi_1", "card_declined", "Declined."));
+                payment.Settle(new PostingOutcome.Declined("pi_1", "card_declined", "Declined."), MoveCauses.VendorAnswer, "test-instance");
                 break;
             case PaymentStatus.ActionRequired:
-                payment.Settle(new PostingOutcome.ActionRequired("pi_1", null));
+                payment.Settle(new PostingOutcome.ActionRequired("pi_1", null), MoveCauses.VendorAnswer, "test-instance");
                 break;
             default:
-                payment.GiveUp("given up");
+                payment.GiveUp("given up", MoveCauses.GaveUp, "test-instance");
                 break;
         }
     }
@@ -109,7 +109,7 @@ public sealed class PaymentTests
     public void Stamp_OnPosted_SetsPostedAtOnce_AndUpdatedAtOnEverySave()
     {
         var payment = InStatus(PaymentStatus.Posting);
-        payment.Settle(new PostingOutcome.Posted("pi_1"));
+        payment.Settle(new PostingOutcome.Posted("pi_1"), MoveCauses.VendorAnswer, "test-instance");
 
         payment.Stamp(Now);
         payment.Stamp(Now.AddMinutes(1));
@@ -124,7 +124,7 @@ public sealed class PaymentTests
         var payment = InStatus(PaymentStatus.Failed);
         payment.RecordVendorFailure(Now, ownFailure: true);
 
-        payment.Reopen(Now.AddMinutes(5), Now);
+        payment.Reopen(Now.AddMinutes(5), Now, "operator:test");
 
         Assert.Equal((PaymentStatus.Accepted, 1, Now, 0, (DateTimeOffset?)null, Now.AddMinutes(5)), (payment.Status, payment.ReplayCount, payment.ReplayedAt!.Value, payment.OwnFailures, payment.VendorFailedAt, payment.DueAt!.Value));
     }
