@@ -292,7 +292,7 @@ public sealed class Payment
     {
         if (Moves == 0 && _pending.Count == 0)
         {
-            _pending.Add(new PaymentMove(1, UpdatedAt, null, Status, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : $"intake:{SubmittedBy}", Attempts, null, null, null));
+            _pending.Add(new PaymentMove(1, UpdatedAt, null, Status, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : SubmittedBy is { } by ? $"intake:{by}" : "intake", Attempts, null, null, null));
         }
     }
 

@@ -69,6 +69,16 @@ public sealed class OperationsScenarios(AzuriteFixture azurite)
         Assert.Equal(3, audit.Count);
         Assert.All(audit, entry => Assert.Equal("local-ops", entry.Who));
         Assert.Contains(audit, entry => entry.Action == "poison.replay.dry_run" && entry.Count == 1);
+
+        // Its history tells the story: given up, replayed by the operator (the dry run moved nothing), posted.
+        var moves = (await system.Admin.GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}/history")).GetProperty("moves").EnumerateArray()
+            .Select(m => (Cause: m.GetProperty("cause").GetString(), To: m.GetProperty("to").GetString(), Actor: m.GetProperty("actor").GetString())).ToList();
+        var replay = Assert.Single(moves, m => m.Cause == "replayed");
+        Assert.Equal(("accepted", "operator:local-ops"), (replay.To, replay.Actor));
+        var replayedAt = moves.IndexOf(replay);
+        Assert.Equal("failed", moves[replayedAt - 1].To);
+        Assert.Contains(moves[replayedAt - 1].Cause, new[] { "gave-up", "poisoned" });
+        Assert.Equal(("posted", "vendor-answer"), (moves[^1].To, moves[^1].Cause));
     }
 
     [Fact]

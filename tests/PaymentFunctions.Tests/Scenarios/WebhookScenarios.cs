@@ -132,6 +132,9 @@ public sealed class WebhookScenarios(AzuriteFixture azurite)
         var posted = await system.WaitForStatusAsync(paymentId, "posted");
         Assert.True(posted.TryGetProperty("postedAt", out _));
         Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
+        var last = (await system.Admin.GetFromJsonAsync<JsonElement>($"/api/payments/{paymentId}/history")).GetProperty("moves").EnumerateArray().Last();
+        Assert.Equal(("action_required", "posted", "webhook"), (last.GetProperty("from").GetString(), last.GetProperty("to").GetString(), last.GetProperty("cause").GetString()));
+        Assert.StartsWith("webhook:evt_", last.GetProperty("actor").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
