@@ -64,7 +64,8 @@ public sealed class PaymentHistoryScenarios(AzuriteFixture azurite)
         Assert.True(parks.Count >= 1, story);
         Assert.All(parks, m => Assert.Contains(Text(m, "cause"), new[] { "retry-later", "circuit-open" }));
         Assert.All(parks, m => Assert.NotEqual("", Text(m, "detail")));
-        Assert.Contains(parks, m => Text(m, "detail").Contains("500", StringComparison.Ordinal));
+        // Parked after the vendor's 500 or behind the circuit that 500s opened (on the real host the probe may open it first).
+        Assert.All(parks, m => Assert.True(Text(m, "cause") == "retry-later" ? Text(m, "detail").Contains("500", StringComparison.Ordinal) : Text(m, "detail").Contains("circuit is open", StringComparison.Ordinal), story));
         Assert.True(moves.Zip(moves.Skip(1)).All(p => Text(p.Second, "from") == Text(p.First, "to")), story);
         Assert.Equal(("posted", "vendor-answer"), (Text(moves[^1], "to"), Text(moves[^1], "cause")));
         Assert.Equal(posted.GetProperty("attempts").GetInt32(), moves[^1].GetProperty("attempt").GetInt32());
