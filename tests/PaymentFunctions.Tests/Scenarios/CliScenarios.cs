@@ -76,6 +76,33 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_a_member_calls_Should_list_their_payments_and_print_a_payments_history()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment(memberId: "M-CLI-7", amount: 1234));
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+        await system.WaitForStatusAsync(paymentId, "posted");
+        var admin = system.Host.GateKey("local-ops");
+
+        var list = await RunAsync(system, admin, "payment", "list", "--member", "M-CLI-7");
+        var history = await RunAsync(system, admin, "payment", "history", paymentId);
+        var json = await RunAsync(system, admin, "payment", "history", paymentId, "--json");
+        var bad = await RunAsync(system, admin, "payment", "list", "--member", "M CLI");
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(paymentId, list.Output, StringComparison.Ordinal);
+        Assert.Contains("12.34 USD", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, history.ExitCode);
+        Assert.Contains("claimed", history.Output, StringComparison.Ordinal);
+        Assert.Contains("vendor-answer", history.Output, StringComparison.Ordinal);
+        Assert.Contains("intake:local-intake", history.Output, StringComparison.Ordinal);
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal("posted", JsonDocument.Parse(json.Output).RootElement.GetProperty("moves").EnumerateArray().Last().GetProperty("to").GetString());
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("memberId", bad.Output + bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task When_a_batch_with_bad_lines_is_uploaded_Should_print_the_report_and_exit_1_and_show_it_again()
     {
         await using var system = await TestSystem.StartAsync(azurite);
