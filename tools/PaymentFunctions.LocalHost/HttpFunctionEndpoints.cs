@@ -68,17 +68,23 @@ internal static class HttpFunctionEndpoints
     /// <summary>
     /// Azure's rule for keys: anonymous routes need none; function routes take a caller's key or the admin (master)
     /// key; admin routes only the admin key. Like the platform with App Service Authentication, the local host then
-    /// names the caller in <c>X-MS-CLIENT-PRINCIPAL</c>, dropping any such header the client sent.
+    /// names the caller in <c>X-MS-CLIENT-PRINCIPAL</c>, dropping any such header the client sent — on anonymous
+    /// routes too when a caller's key comes with the request (the console's API: the operator's sign-in, locally).
     /// </summary>
     private static bool IsAuthorized(HttpContext context, AuthorizationLevel level, LocalHostOptions options)
     {
         context.Request.Headers.Remove(Http.CallerPrincipal.Header);
+        var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
         if (level == AuthorizationLevel.Anonymous)
         {
+            if (!string.IsNullOrEmpty(key) && options.Callers.FirstOrDefault(c => SameKey(key, c.Value.Key)) is { Key: { } signedIn } known)
+            {
+                context.Request.Headers[Http.CallerPrincipal.Header] = new Http.CallerPrincipal(signedIn, known.Value.Roles.ToHashSet(StringComparer.Ordinal)).ToHeader();
+            }
+
             return true;
         }
 
-        var key = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
         if (string.IsNullOrEmpty(key))
         {
             return false;

@@ -103,6 +103,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
 
             // Payment ids are HMACs with a secret; locally a fixed development secret (never use it in Azure).
             builder.Configuration["PaymentIntake:IdSecret"] ??= "local-development-payment-id-secret-not-for-azure";
+            // The local host names every caller by its key and drops any principal a client sent, as App Service
+            // Authentication does on Azure, which App Service then announces so (what the console's API requires).
+            builder.Configuration[PaymentFunctions.OpsConsole.ConsoleGate.PlatformSignInSetting] ??= "True";
             var hostSettings = HostSettings.Read(Path.Combine(AppContext.BaseDirectory, "host.json"), builder.Configuration);
             // AzureWebJobs.<name>.Disabled=true disables a function, as under the Functions host.
             var catalog = FunctionCatalog.From(typeof(CompositionRoot).Assembly)

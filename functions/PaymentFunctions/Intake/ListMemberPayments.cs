@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using PaymentFunctions.Http;
+using PaymentFunctions.OpsConsole;
 using PaymentIntake.Intake;
 
 namespace PaymentFunctions.Intake;
@@ -11,7 +13,7 @@ namespace PaymentFunctions.Intake;
 /// <c>GET /api/payments?memberId=…&amp;limit=50</c>: a member's payments, newest accepted first (operations: all of
 /// them; intake: those it submitted).
 /// </summary>
-public sealed class ListMemberPayments(PaymentIntakeService intake)
+public sealed class ListMemberPayments(PaymentIntakeService intake, IConfiguration configuration)
 {
     /// <summary>The most payments one answer lists.</summary>
     public const int MaxLimit = 200;
@@ -23,11 +25,21 @@ public sealed class ListMemberPayments(PaymentIntakeService intake)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Caller.Authorize(request, out var denied, Roles.Intake, Roles.Operations) is not { } caller)
-        {
-            return denied!;
-        }
+        return Caller.Authorize(request, out var denied, Roles.Intake, Roles.Operations) is not { } caller ? denied! : await AnswerAsync(request, caller, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Runs the console's copy (<c>GET /api/console/api/payments?memberId=…</c>, operations).</summary>
+    [Function("Console" + nameof(ListMemberPayments))]
+    public async Task<IActionResult> RunFromConsole(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/api/payments")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ConsoleGate.Authorize(request, configuration, out var denied) is not { } caller ? denied! : await AnswerAsync(request, caller, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, CallerPrincipal caller, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var memberId = request.Query["memberId"].FirstOrDefault();
         if (!PaymentValidator.IsMemberId(memberId))

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using PaymentFunctions.Http;
+using PaymentFunctions.OpsConsole;
 using PaymentIntake.Operations;
 
 namespace PaymentFunctions.Operations;
@@ -11,7 +13,7 @@ namespace PaymentFunctions.Operations;
 /// <c>POST /api/ops/poison/replay</c> with <c>{"ids":[…]}</c>, <c>{"fingerprint":"fp_…"}</c> or <c>{"all":true}</c>,
 /// and optional <c>"dryRun":true</c>: put poisoned messages back on <c>payments</c> (operations; audited with the caller's name).
 /// </summary>
-public sealed class ReplayPoison(PoisonService poison)
+public sealed class ReplayPoison(PoisonService poison, IConfiguration configuration)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -22,11 +24,21 @@ public sealed class ReplayPoison(PoisonService poison)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Caller.Authorize(request, out var denied, Roles.Operations) is not { } caller)
-        {
-            return denied!;
-        }
+        return Caller.Authorize(request, out var denied, Roles.Operations) is not { } caller ? denied! : await AnswerAsync(request, caller, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Runs the console's copy (<c>POST /api/console/api/ops/poison/replay</c>), audited with the operator's name.</summary>
+    [Function("Console" + nameof(ReplayPoison))]
+    public async Task<IActionResult> RunFromConsole(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/api/ops/poison/replay")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ConsoleGate.Authorize(request, configuration, out var denied) is not { } caller ? denied! : await AnswerAsync(request, caller, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, CallerPrincipal caller, CancellationToken cancellationToken)
+    {
         ReplayRequest? replay;
         try
         {

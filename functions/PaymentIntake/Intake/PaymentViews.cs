@@ -43,13 +43,14 @@ public sealed record PaymentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CheckNumber,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReceivedDate,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BatchId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BatchLine)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BatchLine,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description)
 {
     internal static PaymentView From(Payment row) => new(
         row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
         row.VendorReference, row.LastError, row.DeclineCode,
         row.Status == PaymentStatus.Accepted ? row.NextAttemptAt : null,
-        row.NextActionUrl, row.PostedAt, row.ReplayCount, row.Kind, row.CheckNumber, row.ReceivedDate, row.BatchId, row.BatchLine);
+        row.NextActionUrl, row.PostedAt, row.ReplayCount, row.Kind, row.CheckNumber, row.ReceivedDate, row.BatchId, row.BatchLine, row.Description);
 }
 
 /// <summary>A payment's history as <c>GET /api/payments/{paymentId}/history</c> shows it: every move, oldest first.</summary>

@@ -31,9 +31,10 @@ public sealed record InFlightStatus(int Total, IReadOnlyDictionary<string, int> 
 
 /// <summary>
 /// How many payments reached each final status (<c>posted</c>, <c>declined</c>, <c>action_required</c>, <c>failed</c>)
-/// since <paramref name="Since"/> (the start of the hour 23 hours ago), from the hourly counters.
+/// since <paramref name="Since"/> (the start of the hour 23 hours ago), from the hourly counters: in all, and per hour
+/// in <paramref name="Hourly"/> (24 hours, oldest first).
 /// </summary>
-public sealed record FinalCounts(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus);
+public sealed record FinalCounts(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus, IReadOnlyList<HourCounts> Hourly);
 
 /// <summary>The vendor as the shared circuit sees it.</summary>
 public sealed record VendorStatus(string State, DateTimeOffset? DownSince, string Circuit, int ConsecutiveFailures, DateTimeOffset? OpenUntil, DateTimeOffset? LastSuccessAt)
@@ -97,12 +98,12 @@ public sealed class OpsStatusService(
 
         var c = await circuitState.ConfigureAwait(false);
         var vendor = new VendorStatus(VendorState.Of(c), c.DownSince, c.State, c.ConsecutiveFailures, c.OpenUntil, c.LastSuccessAt) { MisconfiguredSince = c.MisconfiguredSince, KeyRefusedFor = c.KeyRefusedFor.Length > 0 ? c.KeyRefusedFor : null };
-        var (since, byStatus) = await finalCounts.ConfigureAwait(false);
+        var (since, byStatus, hourly) = await finalCounts.ConfigureAwait(false);
         return new OpsStatus(
             now,
             new QueueStatus(await paymentsDepth.ConfigureAwait(false), await poisonDepth.ConfigureAwait(false), await batchesPoisonDepth.ConfigureAwait(false)),
             inFlight,
-            new FinalCounts(since, byStatus),
+            new FinalCounts(since, byStatus, hourly),
             vendor,
             (await poisoned.ConfigureAwait(false)).Count);
     }

@@ -287,14 +287,21 @@ public sealed class Payment
     /// <summary>Its entry in the due index is due at <paramref name="dueAt"/> (written by <see cref="PaymentRepository"/>).</summary>
     internal void TrackAt(DateTimeOffset dueAt) => DueAt = dueAt;
 
-    /// <summary>The first move of a payment about to be recorded: intake (or its mail-in batch) accepted it.</summary>
+    /// <summary>
+    /// The first move, of a payment about to be recorded: intake (or its mail-in batch) accepted it. The row itself is
+    /// its record (<see cref="RecordedMove"/>), written by the same insert, so it counts as move 1 and adds no entity.
+    /// </summary>
     internal void NoteRecorded()
     {
-        if (Moves == 0 && _pending.Count == 0)
+        if (Moves == 0)
         {
-            _pending.Add(new PaymentMove(1, UpdatedAt, null, Status, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : SubmittedBy is { } by ? $"intake:{by}" : "intake", Attempts, null, null, null));
+            Moves = 1;
         }
     }
+
+    /// <summary>Move 1 of a payment, as its row records it: accepted at <see cref="AcceptedAt"/>, by its caller or its mail-in batch.</summary>
+    internal PaymentMove RecordedMove() =>
+        new(1, AcceptedAt, null, PaymentStatus.Accepted, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : SubmittedBy is { } by ? $"intake:{by}" : "intake", 0, null, null, null);
 
     /// <summary>The pending moves were stored with the row: they are history now.</summary>
     internal void MovesStored()

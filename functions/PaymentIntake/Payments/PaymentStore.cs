@@ -32,18 +32,29 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
         }
     }
 
-    /// <summary>A payment's history, oldest move first (one key-range query in its partition); empty when it has none.</summary>
+    /// <summary>
+    /// A payment's history, oldest move first, from one query of its partition: move 1 (recorded) from the row itself,
+    /// the later ones from their entities. Empty when there is no such payment.
+    /// </summary>
     public async Task<IReadOnlyList<PaymentMove>> GetHistoryAsync(string paymentId, CancellationToken cancellationToken)
     {
         var table = await _table.ReadyAsync().ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {paymentId} and RowKey ge {PaymentMoveEntity.Prefix} and RowKey lt {PaymentMoveEntity.End}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {paymentId}");
         var moves = new List<PaymentMove>();
+        PaymentMove? recorded = null;
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            moves.Add(PaymentMoveEntity.FromEntity(entity));
+            if (entity.RowKey == PaymentRow.PaymentRowKey)
+            {
+                recorded = Payment.FromRow(PaymentMoveEntity.AsRow(entity)).RecordedMove();
+            }
+            else if (entity.RowKey.StartsWith(PaymentMoveEntity.Prefix, StringComparison.Ordinal))
+            {
+                moves.Add(PaymentMoveEntity.FromEntity(entity));
+            }
         }
 
-        return moves;
+        return recorded is null ? [] : [recorded, .. moves.Where(m => m.Sequence > 1)];
     }
 
     /// <summary>Reads a row, or null when there is none.</summary>

@@ -6,6 +6,9 @@ using PaymentIntake.Storage;
 
 namespace PaymentIntake.Payments;
 
+/// <summary>The payments that reached each final status in one UTC hour (<c>yyyy-MM-ddTHH</c>).</summary>
+public sealed record HourCounts(string Hour, IReadOnlyDictionary<string, long> ByStatus);
+
 /// <summary>
 /// How many payments reached each final status, per UTC hour (table <c>paymentcounts</c>: PartitionKey the hour
 /// <c>yyyy-MM-ddTHH</c>, RowKey <c>{status}.{shard}</c>). Table storage has no atomic increment, so each count is
@@ -67,27 +70,55 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
         }
     }
 
-    /// <summary>The counts of the last 24 hours: this hour and the 23 before it; returns where that window starts.</summary>
-    public async Task<(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus)> Last24HoursAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The counts of the last 24 hours: this hour and the 23 before it, in all and per hour (every hour listed, oldest
+    /// first, empty ones too); returns where that window starts.
+    /// </summary>
+    public async Task<(DateTimeOffset Since, IReadOnlyDictionary<string, long> ByStatus, IReadOnlyList<HourCounts> Hourly)> Last24HoursAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var since = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerHour)).AddHours(-23);
-        return (since, await SumAsync(since, now, cancellationToken).ConfigureAwait(false));
+        var hourly = await HourlyAsync(since, now, cancellationToken).ConfigureAwait(false);
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (status, count) in hourly.SelectMany(h => h.ByStatus))
+        {
+            sums[status] = sums.GetValueOrDefault(status) + count;
+        }
+
+        return (since, sums, hourly);
     }
 
     /// <summary>Sums the counts per status from the hour of <paramref name="from"/> to the hour of <paramref name="to"/>, both included.</summary>
     public async Task<IReadOnlyDictionary<string, long>> SumAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var table = await _table.ReadyAsync().ConfigureAwait(false);
         var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Hour(from)} and PartitionKey le {Hour(to)}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var (status, count) in (await HourlyAsync(from, to, cancellationToken).ConfigureAwait(false)).SelectMany(h => h.ByStatus))
         {
-            var status = entity.RowKey[..entity.RowKey.LastIndexOf('.')];
-            sums[status] = sums.GetValueOrDefault(status) + (entity.GetInt64("Count") ?? 0);
+            sums[status] = sums.GetValueOrDefault(status) + count;
         }
 
         return sums;
+    }
+
+    /// <summary>The counts per hour and status from the hour of <paramref name="from"/> to the hour of <paramref name="to"/>, every hour listed (one range query).</summary>
+    public async Task<IReadOnlyList<HourCounts>> HourlyAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var table = await _table.ReadyAsync().ConfigureAwait(false);
+        var hours = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        for (var hour = from.AddTicks(-(from.Ticks % TimeSpan.TicksPerHour)); hour <= to; hour = hour.AddHours(1))
+        {
+            hours[Hour(hour)] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        }
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Hour(from)} and PartitionKey le {Hour(to)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var status = entity.RowKey[..entity.RowKey.LastIndexOf('.')];
+            var counts = hours.TryGetValue(entity.PartitionKey, out var found) ? found : hours[entity.PartitionKey] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            counts[status] = counts.GetValueOrDefault(status) + (entity.GetInt64("Count") ?? 0);
+        }
+
+        return hours.Select(h => new HourCounts(h.Key, h.Value)).ToList();
     }
 
     private static partial class CounterLog

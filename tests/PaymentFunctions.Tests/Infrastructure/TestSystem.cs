@@ -154,6 +154,9 @@ public sealed class TestSystem : IAsyncDisposable
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The tests play App Service Authentication on the real host (they send the principal it would), and App
+            // Service announces it so; the local host, which names callers by their key, does the same by itself.
+            ["WEBSITE_AUTH_ENABLED"] = "True",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
