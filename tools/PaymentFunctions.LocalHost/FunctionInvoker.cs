@@ -46,7 +46,6 @@ internal static class FunctionInvoker
             _ when parameter.ParameterType == typeof(HttpRequest) => context.Request,
             _ when parameter.ParameterType == typeof(CancellationToken) => context.RequestAborted,
             _ when parameter.ParameterType == typeof(string) && context.Request.RouteValues.TryGetValue(parameter.Name!, out var value) => value?.ToString(),
-            _ when parameter.ParameterType == typeof(string) && IsOptionalRouteValue(parameter) => null, // {name?} absent
             _ => Unsupported(parameter),
         };
 
@@ -67,10 +66,6 @@ internal static class FunctionInvoker
             _ when parameter.ParameterType == typeof(CancellationToken) => cancellationToken,
             _ => Unsupported(parameter),
         };
-
-    private static bool IsOptionalRouteValue(ParameterInfo parameter) =>
-        ((MethodBase)parameter.Member).GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()?.Route).FirstOrDefault(r => r is not null) is { } route
-        && route.Contains($"{{{parameter.Name}?}}", StringComparison.Ordinal);
 
     private static object? Unsupported(ParameterInfo parameter) =>
         throw new NotSupportedException($"The local host cannot bind parameter '{parameter.Name}' of type {parameter.ParameterType.Name} of {parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}.");

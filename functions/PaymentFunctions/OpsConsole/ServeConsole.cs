@@ -18,20 +18,30 @@ public sealed class ServeConsole
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    /// <summary>Runs the function.</summary>
+    /// <summary>Serves the page (<c>/api/console/</c>; <c>/api/console</c> is sent there, so the page's relative references resolve).</summary>
     [Function(nameof(ServeConsole))]
     public IActionResult Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{file?}")] HttpRequest request,
-        string? file)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(file) && !request.Path.Value!.EndsWith('/'))
-        {
-            // Relative references in the page resolve against /api/console/.
-            return new RedirectResult(request.PathBase + request.Path + "/", permanent: false);
-        }
+        return request.Path.Value!.EndsWith('/')
+            ? Serve(request, ConsoleAssets.Index)
+            : new RedirectResult(request.PathBase + request.Path + "/", permanent: false);
+    }
 
-        if (ConsoleAssets.Find(string.IsNullOrEmpty(file) ? ConsoleAssets.Index : file) is not { } asset)
+    /// <summary>Serves one of the console's files (<c>/api/console/{file}</c>); 404 for any other name.</summary>
+    [Function("ServeConsoleFile")]
+    public IActionResult RunForFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{file}")] HttpRequest request,
+        string file)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Serve(request, file);
+    }
+
+    private static IActionResult Serve(HttpRequest request, string file)
+    {
+        if (ConsoleAssets.Find(file) is not { } asset)
         {
             return new NotFoundResult();
         }
