@@ -110,9 +110,13 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 output name string = app.name
 output defaultHostName string = app.properties.defaultHostName
 
-// App Service Authentication (Entra ID): the platform validates each caller's token and passes the principal, with
-// its app roles (intake, lockbox, operations), to the functions in X-MS-CLIENT-PRINCIPAL. Health, readiness and the
-// signed Stripe webhook stay anonymous. Function keys remain an outer gate.
+// App Service Authentication (Entra ID): the platform validates each caller's token (or, for an operator in the
+// browser, the session its /.auth/login/aad sign-in made) and passes the principal, with its app roles (intake,
+// lockbox, operations), to the functions in X-MS-CLIENT-PRINCIPAL. Health, readiness, the signed Stripe webhook and
+// the console's static files (no data: the page offers the sign-in) stay anonymous; the console's API
+// (/api/console/api/...) takes no function key, so it relies on this sign-in (WEBSITE_AUTH_ENABLED, which App Service
+// sets with it, is what the app checks). Function keys remain an outer gate for every other route.
+var consoleFiles = [ '/api/console', '/api/console/', '/api/console/index.html', '/api/console/console.js', '/api/console/console.css', '/api/console/chart.umd.min.js' ]
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'authsettingsV2'
@@ -121,7 +125,7 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
-      excludedPaths: [ '/api/health', '/api/ready', '/api/webhooks/stripe' ]
+      excludedPaths: concat([ '/api/health', '/api/ready', '/api/webhooks/stripe' ], consoleFiles)
     }
     identityProviders: {
       azureActiveDirectory: {
@@ -131,7 +135,8 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
           openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
         }
         validation: {
-          allowedAudiences: [ 'api://${entraClientId}' ]
+          // Callers' access tokens (api://…) and the operators' browser sign-in (the ID token's audience is the client id).
+          allowedAudiences: [ 'api://${entraClientId}', entraClientId ]
         }
       }
     }
