@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PostingOptions>().Bind(configuration.GetSection(PostingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchOptions>().Bind(configuration.GetSection(BatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeadlineOptions>().Bind(configuration.GetSection(DeadlineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var storageSection = configuration.GetSection(StorageOptions.ConnectionSetting);
         services.AddOptions<StorageOptions>()

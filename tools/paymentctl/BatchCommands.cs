@@ -122,7 +122,7 @@ internal static class BatchCommands
             ("accepted", Render.Text(report, "acceptedCount")),
             ("rejected", Render.Text(report, "rejectedCount")),
             ("bytes", Render.Text(report, "bytes")),
-            ("sha-256", Render.Text(report, "contentSha256")),
+            ("content hash (HMAC-SHA256)", Render.Text(report, "contentHash")),
         ]);
         if (rejected > 0)
         {

@@ -10,7 +10,7 @@ public sealed record BatchReport(
     string BatchId,
     string Status,
     DateTimeOffset ReceivedAt,
-    string ContentSha256,
+    string ContentHash,
     long Bytes,
     int Lines,
     int AcceptedCount,

@@ -25,6 +25,8 @@ public sealed partial class BatchService(
     PaymentIntakeService intake,
     PaymentIds ids,
     IOptions<BatchOptions> options,
+    IOptions<DeadlineOptions> deadlines,
+    IOptions<PaymentIntakeOptions> intakeOptions,
     TimeProvider time,
     ILogger<BatchService> logger)
 {
@@ -45,11 +47,11 @@ public sealed partial class BatchService(
             return new BatchUploadResult.TooLarge($"A batch file may be at most {MaxBytes / (1024 * 1024)} MiB ({MaxBytes:N0} bytes); this one has {contentLength:N0}.");
         }
 
-        // Read whole (at most MaxBytes) and parsed before anything is stored: a file with a card number is never stored.
+        // Read whole (at most MaxBytes) and parsed before anything is stored: a card number is never stored unmasked.
         using var content = new MemoryStream();
         string sha;
         long bytes;
-        using (var hashing = new LimitedHashingStream(body, MaxBytes))
+        using (var hashing = new LimitedHashingStream(body, MaxBytes, ContentKey()))
         {
             try
             {
@@ -60,16 +62,16 @@ public sealed partial class BatchService(
                 return new BatchUploadResult.TooLarge(ex.Message);
             }
 
-            sha = hashing.Sha256();
+            sha = hashing.Hash();
             bytes = hashing.BytesRead;
         }
 
         var existing = await store.GetAsync(batchId!, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            if (existing.ContentSha256 != sha)
+            if (existing.ContentHash != sha)
             {
-                return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (SHA-256 {existing.ContentSha256}). Use a new batch id for a new file.");
+                return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (content hash {existing.ContentHash}). Use a new batch id for a new file.");
             }
 
             if (existing.Status == BatchStore.Complete && await store.GetReportAsync(batchId!, cancellationToken).ConfigureAwait(false) is { } stored)
@@ -84,23 +86,28 @@ public sealed partial class BatchService(
 
         var now = time.GetUtcNow();
         int lines;
+        List<int> cardLines;
         try
         {
             // Parsed once here (CPU only, no storage per line), so a file that is not a batch is refused at once.
             content.Position = 0;
-            lines = Parse(content, now).Lines;
+            var parsed = Parse(content, now, []);
+            lines = parsed.Lines;
+            cardLines = parsed.Rejected.Where(r => r.Reasons.Contains(CheckLineParser.CardNumberReason)).Select(r => r.Line).ToList();
         }
-        catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or BatchCardDataException or CsvHelper.CsvHelperException)
+        catch (Exception ex) when (ex is BatchFormatException or BatchTooLargeException or CsvHelper.CsvHelperException)
         {
             // Nothing was stored; the id stays free for a corrected file.
             return ex is BatchTooLargeException ? new BatchUploadResult.TooLarge(ex.Message) : new BatchUploadResult.Invalid("file", ex.Message);
         }
 
         var raw = await store.BlobAsync($"raw/{batchId}/{now:yyyyMMddTHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.csv").ConfigureAwait(false);
-        content.Position = 0;
-        await raw.UploadAsync(content, cancellationToken).ConfigureAwait(false);
+        using var masked = cardLines.Count == 0 ? null : Masked(content);
+        var copy = masked ?? content;
+        copy.Position = 0;
+        await raw.UploadAsync(copy, cancellationToken).ConfigureAwait(false);
 
-        var record = new BatchRecord(batchId!, sha, BatchStore.Processing, raw.Name, now, default) { Bytes = bytes, Lines = lines, SubmittedBy = caller };
+        var record = new BatchRecord(batchId!, sha, BatchStore.Processing, raw.Name, now, default) { Bytes = bytes, Lines = lines, SubmittedBy = caller, CardLines = cardLines };
         if (!await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
             // A concurrent upload of the same id won: answer as for a repeated upload.
@@ -126,7 +133,7 @@ public sealed partial class BatchService(
             return;
         }
 
-        var (_, accepted, rejected) = await ParseAsync(record.RawBlob, record.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        var (_, accepted, rejected) = await ParseAsync(record.RawBlob, record.ReceivedAt, record.CardLines, cancellationToken).ConfigureAwait(false);
         var results = new ConcurrentBag<AcceptedLine>();
         var duplicates = new ConcurrentBag<RejectedLine>();
         var processed = rejected.Count;
@@ -150,7 +157,7 @@ public sealed partial class BatchService(
         }
 
         var allRejected = rejected.Concat(duplicates).OrderBy(r => r.Line).ToList();
-        var report = new BatchReport(batchId, BatchStore.Complete, record.ReceivedAt, record.ContentSha256, record.Bytes, accepted.Count + rejected.Count, results.Count, allRejected.Count,
+        var report = new BatchReport(batchId, BatchStore.Complete, record.ReceivedAt, record.ContentHash, record.Bytes, accepted.Count + rejected.Count, results.Count, allRejected.Count,
             results.OrderBy(a => a.Line).ToList(), allRejected, record.RawBlob) { LinesProcessed = accepted.Count + rejected.Count };
         await store.CompleteAsync(record with { LinesProcessed = report.Lines }, report, cancellationToken).ConfigureAwait(false);
         BatchLog.Processed(logger, batchId, report.Lines, report.AcceptedCount, report.RejectedCount);
@@ -177,31 +184,43 @@ public sealed partial class BatchService(
     {
         var existing = await store.GetAsync(batchId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Batch {batchId} existed on insert but not on read.");
-        if (existing.ContentSha256 != sha)
+        if (existing.ContentHash != sha)
         {
-            return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (SHA-256 {existing.ContentSha256}). Use a new batch id for a new file.");
+            return new BatchUploadResult.Conflict($"Batch {batchId} was already uploaded with other content (content hash {existing.ContentHash}). Use a new batch id for a new file.");
         }
 
         return new BatchUploadResult.Accepted(StatusOf(existing), Created: false);
     }
 
     private static BatchReport StatusOf(BatchRecord record) =>
-        new(record.BatchId, record.Status, record.ReceivedAt, record.ContentSha256, record.Bytes, record.Lines, 0, 0, [], [], record.RawBlob) { LinesProcessed = record.LinesProcessed };
+        new(record.BatchId, record.Status, record.ReceivedAt, record.ContentHash, record.Bytes, record.Lines, 0, 0, [], [], record.RawBlob) { LinesProcessed = record.LinesProcessed };
 
-    private async Task<(int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected)> ParseAsync(string blobName, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<(int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected)> ParseAsync(string blobName, DateTimeOffset receivedAt, IReadOnlyList<int> cardLines, CancellationToken cancellationToken)
     {
         var blob = await store.BlobAsync(blobName).ConfigureAwait(false);
         using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Parse(stream, receivedAt);
+        return Parse(stream, receivedAt, cardLines);
     }
 
-    private (int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(Stream content, DateTimeOffset receivedAt)
+    private (int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(Stream content, DateTimeOffset receivedAt, IReadOnlyList<int> cardLines)
     {
         using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var today = DateOnly.FromDateTime(receivedAt.UtcDateTime);
-        var (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((receivedAt - options.Value.MaxReceivedAge).UtcDateTime));
+        // "Today" is the exchange's date when the batch arrived: a check received later is refused.
+        var today = deadlines.Value.DateAt(receivedAt);
+        var (accepted, rejected) = CheckLineParser.Parse(reader, today, DateOnly.FromDateTime((receivedAt - options.Value.MaxReceivedAge).UtcDateTime), cardLines);
         return (accepted.Count + rejected.Count, accepted, rejected);
     }
+
+    /// <summary>The file as stored when it held card numbers: each masked but its last four digits (UTF-8, as it was read).</summary>
+    private static MemoryStream Masked(MemoryStream content)
+    {
+        content.Position = 0;
+        using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        return new MemoryStream(Encoding.UTF8.GetBytes(TextScreening.MaskCardNumbers(reader.ReadToEnd())));
+    }
+
+    /// <summary>The key of the content hash: derived from the id secret, so the hash of a file reveals nothing of it.</summary>
+    private byte[] ContentKey() => HMACSHA256.HashData(Encoding.UTF8.GetBytes(intakeOptions.Value.IdSecret), "batch-content"u8);
 
     private static Payment NewPayment(string paymentId, CheckLine check, BatchRecord batch, DateTimeOffset acceptedAt, DateTimeOffset recordedAt)
     {

@@ -7,7 +7,7 @@ using PaymentIntake.Storage;
 namespace PaymentIntake.Batches;
 
 /// <summary>A batch's row in table <c>batches</c>.</summary>
-public sealed record BatchRecord(string BatchId, string ContentSha256, string Status, string RawBlob, DateTimeOffset ReceivedAt, ETag ETag)
+public sealed record BatchRecord(string BatchId, string ContentHash, string Status, string RawBlob, DateTimeOffset ReceivedAt, ETag ETag)
 {
     /// <summary>Size of the file.</summary>
     public long Bytes { get; init; }
@@ -20,6 +20,9 @@ public sealed record BatchRecord(string BatchId, string ContentSha256, string St
 
     /// <summary>The caller that uploaded it.</summary>
     public string? SubmittedBy { get; init; }
+
+    /// <summary>The lines that held a card number (masked in the stored copy): rejected when the batch is processed.</summary>
+    public IReadOnlyList<int> CardLines { get; init; } = [];
 }
 
 /// <summary>Batch rows, raw files and reports; and the index of accepted checks (table <c>checks</c>).</summary>
@@ -132,7 +135,7 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
 
     private static TableEntity ToEntity(BatchRecord r) => new(r.BatchId, "batch")
     {
-        ["ContentSha256"] = r.ContentSha256,
+        ["ContentHash"] = r.ContentHash,
         ["Status"] = r.Status,
         ["RawBlob"] = r.RawBlob,
         ["ReceivedAt"] = r.ReceivedAt,
@@ -140,14 +143,16 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
         ["Lines"] = r.Lines,
         ["LinesProcessed"] = r.LinesProcessed,
         ["SubmittedBy"] = r.SubmittedBy,
+        ["CardLines"] = r.CardLines.Count == 0 ? null : string.Join(',', r.CardLines),
     };
 
     private static BatchRecord FromEntity(TableEntity e) => new(
-        e.PartitionKey, e.GetString("ContentSha256") ?? "", e.GetString("Status") ?? "", e.GetString("RawBlob") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? default, e.ETag)
+        e.PartitionKey, e.GetString("ContentHash") ?? "", e.GetString("Status") ?? "", e.GetString("RawBlob") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? default, e.ETag)
     {
         Bytes = e.GetInt64("Bytes") ?? 0,
         Lines = e.GetInt32("Lines") ?? 0,
         LinesProcessed = e.GetInt32("LinesProcessed") ?? 0,
         SubmittedBy = e.GetString("SubmittedBy"),
+        CardLines = e.GetString("CardLines") is { Length: > 0 } lines ? lines.Split(',').Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList() : [],
     };
 }

@@ -9,12 +9,6 @@ namespace PaymentIntake.Batches;
 /// <summary>A file that cannot be read as a batch at all (missing columns, not CSV).</summary>
 public sealed class BatchFormatException(string message) : Exception(message);
 
-/// <summary>
-/// A file that holds what looks like a card number: refused whole and never stored, since the raw file is kept for
-/// audit and a card number must not be stored anywhere by this app.
-/// </summary>
-public sealed class BatchCardDataException(string message) : Exception(message);
-
 /// <summary>More lines than a batch may hold.</summary>
 public sealed class BatchTooLargeException(string message) : Exception(message);
 
@@ -28,10 +22,21 @@ public static partial class CheckLineParser
     /// <summary>Most data lines in one batch.</summary>
     public const int MaxLines = 50_000;
 
+    /// <summary>
+    /// The reason of a line that held what looks like a card number (it never repeats the number): the line is
+    /// rejected on its own, the stored copy of the file has the number masked, the other lines are recorded.
+    /// </summary>
+    public const string CardNumberReason = "the line holds what looks like a card number; card numbers must never be sent (the stored copy of the file has it masked), so nothing of this line was recorded";
+
     private static readonly string[] Required = ["memberid", "invoiceid", "amount", "checknumber", "receiveddate"];
 
-    /// <summary>Reads every line; throws <see cref="BatchFormatException"/> or <see cref="BatchTooLargeException"/> for the whole file.</summary>
-    public static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(TextReader reader, DateOnly today, DateOnly oldest)
+    /// <summary>
+    /// Reads every line; throws <see cref="BatchFormatException"/> or <see cref="BatchTooLargeException"/> for the whole
+    /// file. A line holding a card number, or named in <paramref name="cardLines"/> (the lines masked in a stored copy),
+    /// is rejected with <see cref="CardNumberReason"/>. A check received after <paramref name="today"/> (the exchange's
+    /// date) or before <paramref name="oldest"/> is rejected.
+    /// </summary>
+    public static (List<CheckLine> Accepted, List<RejectedLine> Rejected) Parse(TextReader reader, DateOnly today, DateOnly oldest, IReadOnlyCollection<int>? cardLines = null)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -60,7 +65,6 @@ public static partial class CheckLineParser
         var accepted = new List<CheckLine>();
         var rejected = new List<RejectedLine>();
         var seen = new Dictionary<(string, string), int>();
-        var cardLines = new List<int>();
         var lastRawRow = csv.Parser.RawRow;
         while (csv.Read())
         {
@@ -76,9 +80,9 @@ public static partial class CheckLineParser
                 throw new BatchTooLargeException($"A batch holds at most {MaxLines:N0} lines; this file has more.");
             }
 
-            if (csv.Parser.Record is { } fields && fields.Any(TextScreening.ContainsCardNumber))
+            if ((cardLines?.Contains(line) ?? false) || (csv.Parser.Record is { } fields && fields.Any(TextScreening.ContainsCardNumber)))
             {
-                cardLines.Add(line);
+                rejected.Add(new RejectedLine(line, [CardNumberReason]));
                 continue;
             }
 
@@ -118,12 +122,6 @@ public static partial class CheckLineParser
             {
                 accepted.Add(check!);
             }
-        }
-
-        if (cardLines.Count > 0)
-        {
-            throw new BatchCardDataException(
-                $"The file holds what looks like a card number on line(s) {string.Join(", ", cardLines.Take(20))}{(cardLines.Count > 20 ? ", …" : "")}. Card numbers must never be sent: the file was not stored; remove them and upload it again.");
         }
 
         return (accepted, rejected);
@@ -180,9 +178,9 @@ public static partial class CheckLineParser
         {
             reasons.Add($"received_date \"{received}\" is not a date like 2013-12-22 or 12/22/2013");
         }
-        else if (receivedDate > today.AddDays(1))
+        else if (receivedDate > today)
         {
-            reasons.Add($"received_date {receivedDate:yyyy-MM-dd} is in the future");
+            reasons.Add($"received_date {receivedDate:yyyy-MM-dd} is later than today ({today:yyyy-MM-dd} in the exchange's time zone, Deadlines:TimeZone)");
         }
         else if (receivedDate < oldest)
         {

@@ -3,16 +3,16 @@ using System.Security.Cryptography;
 namespace PaymentIntake.Batches;
 
 /// <summary>
-/// Reads through to an inner stream, hashing (SHA-256) and counting as it goes, and fails once more than
+/// Reads through to an inner stream, hashing (HMAC-SHA256 with <c>key</c>) and counting as it goes, and fails once more than
 /// <c>maxBytes</c> came through — so a body is checked and hashed while it streams to storage, never held in memory.
 /// </summary>
-internal sealed class LimitedHashingStream(Stream inner, long maxBytes) : Stream
+internal sealed class LimitedHashingStream(Stream inner, long maxBytes, byte[] key) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
 
     public long BytesRead { get; private set; }
 
-    public string Sha256() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
     public override bool CanRead => true;
     public override bool CanSeek => false;

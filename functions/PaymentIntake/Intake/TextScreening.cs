@@ -62,6 +62,52 @@ public static partial class TextScreening
         return false;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with every card number <see cref="ContainsCardNumber"/> finds masked: each of its digits
+    /// but the last four becomes <c>*</c> (separators and everything else stay, so a CSV keeps its shape).
+    /// </summary>
+    public static string MaskCardNumbers(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var chars = text.ToCharArray();
+        foreach (Match match in DigitRun().Matches(text))
+        {
+            var groups = match.Value.Split([' ', '-']);
+            var starts = new int[groups.Length];
+            for (int g = 0, at = 0; g < groups.Length; at += groups[g].Length + 1, g++)
+            {
+                starts[g] = match.Index + at;
+            }
+
+            for (var first = 0; first < groups.Length; first++)
+            {
+                var digits = "";
+                for (var last = first; last < groups.Length && digits.Length + groups[last].Length <= 19; last++)
+                {
+                    digits += groups[last];
+                    if (digits.Length >= 13 && Luhn(digits))
+                    {
+                        // Mask this number's digits but its last four: from the first group's start to the last group's end.
+                        var end = starts[last] + groups[last].Length;
+                        var keep = 4;
+                        for (var i = end - 1; i >= starts[first]; i--)
+                        {
+                            if (char.IsAsciiDigit(chars[i]) && keep-- <= 0)
+                            {
+                                chars[i] = '*';
+                            }
+                        }
+
+                        first = last;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return new string(chars);
+    }
+
     private static bool Luhn(ReadOnlySpan<char> digits)
     {
         var sum = 0;

@@ -55,7 +55,8 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
         Assert.Equal(4, report.GetProperty("lines").GetInt32());
         Assert.Equal(4, report.GetProperty("acceptedCount").GetInt32());
         Assert.Equal(0, report.GetProperty("rejectedCount").GetInt32());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), report.GetProperty("contentSha256").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", report.GetProperty("contentHash").GetString());
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(content)), report.GetProperty("contentHash").GetString()); // keyed (HMAC), not a bare SHA-256
         var accepted = report.GetProperty("accepted").EnumerateArray().ToList();
         Assert.Equal([2, 3, 5, 6], accepted.Select(a => a.GetProperty("line").GetInt32()));
         Assert.Equal([45600L, 123456L, 7890L, 1200L], accepted.Select(a => a.GetProperty("amount").GetInt64()));
@@ -100,12 +101,66 @@ public sealed class BatchScenarios(AzuriteFixture azurite)
         Assert.Contains("invoice_id \"INV-5\" is not a Stripe invoice id", reasons[6], StringComparison.Ordinal);
         Assert.Equal("check 5001 of member M-2001 is already on line 2 of this file", reasons[7]);
         Assert.Contains("received_date \"13/45/2013\" is not a date", reasons[8], StringComparison.Ordinal);
-        Assert.Equal("received_date 2099-01-01 is in the future", reasons[9]);
+        Assert.StartsWith("received_date 2099-01-01 is later than today (", reasons[9], StringComparison.Ordinal);
         Assert.Contains("currency \"xyz\"", reasons[10], StringComparison.Ordinal);
         Assert.Contains("must be more than zero", reasons[11], StringComparison.Ordinal);
         Assert.Equal("check_number is missing", reasons[12]);
         var good = Assert.Single(report.GetProperty("accepted").EnumerateArray());
         await system.WaitForStatusAsync(good.GetProperty("paymentId").GetString()!, "posted");
+    }
+
+    /// <summary>
+    /// The 13-line file: three good checks, one line whose payer field holds a card number, one check dated
+    /// tomorrow, eight other bad lines. It was refused whole (400, nothing recorded); now the three are recorded.
+    /// </summary>
+    [Fact]
+    public async Task When_a_lockbox_file_holds_a_card_number_on_one_line_Should_record_the_good_checks_and_store_the_number_masked()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        foreach (var invoice in new[] { "in_card001", "in_card003", "in_card013" })
+        {
+            system.Emulator.State.SeedInvoice(invoice, 10000);
+        }
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string[] lines =
+        [
+            "member_id,invoice_id,amount,check_number,received_date,payer_name,currency",
+            $"M-3001,in_card001,100.00,6001,{today},Ann Lee,usd",
+            $"M-3002,in_card002,100.00,6002,{today},Card 4111 1111 1111 1111,usd",
+            $"M-3003,in_card003,100.00,6003,{today},Bo Chen,usd",
+            $"M-3004,in_card004,100.00,6004,{tomorrow},Cy Diaz,usd",
+            $"M-3005,in_card005,abc,6005,{today},,usd",
+            $",in_card006,100.00,6006,{today},,usd",
+            $"M-3007,INV-7,100.00,6007,{today},,usd",
+            $"M-3008,in_card008,100.00,,{today},,usd",
+            $"M-3009,in_card009,0.00,6009,{today},,usd",
+            $"M-3010,in_card010,100.00,6010,13/45/2026,,usd",
+            $"M-3011,in_card011,100.00,6011,{today},,xyz",
+            $"M-3013,in_card013,100.00,6013,{today},Di Eze,usd",
+        ];
+        Assert.Equal(13, lines.Length);
+        var csv = string.Join("\n", lines) + "\n";
+
+        using var response = await UploadAsync(system, "with-a-card", System.Text.Encoding.UTF8.GetBytes(csv));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var report = await ReportAsync(system, "with-a-card");
+        Assert.Equal([2, 4, 13], report.GetProperty("accepted").EnumerateArray().Select(a => a.GetProperty("line").GetInt32()));
+        var rejected = report.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("line").GetInt32(), r => string.Join(" | ", r.GetProperty("reasons").EnumerateArray().Select(x => x.GetString())));
+        Assert.Equal([3, 5, 6, 7, 8, 9, 10, 11, 12], rejected.Keys.Order());
+        Assert.Equal(PaymentIntake.Batches.CheckLineParser.CardNumberReason, rejected[3]);
+        Assert.StartsWith($"received_date {tomorrow} is later than today ({today}", rejected[5], StringComparison.Ordinal);
+        Assert.DoesNotContain("1111", report.GetRawText(), StringComparison.Ordinal);
+        var raw = new BlobContainerClient(system.Storage, system.Prefix + "batches").GetBlobClient(report.GetProperty("rawFile").GetString());
+        var stored = (await raw.DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("Card **** **** **** 1111", stored, StringComparison.Ordinal);
+        Assert.Equal(csv.Length, stored.Length);
+        foreach (var good in report.GetProperty("accepted").EnumerateArray())
+        {
+            await system.WaitForStatusAsync(good.GetProperty("paymentId").GetString()!, "posted");
+        }
     }
 
     [Fact]

@@ -88,18 +88,29 @@ public sealed class BatchServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task UploadAsync_FileWithACardNumber_IsRefused_AndNothingIsStored()
+    public async Task UploadAsync_FileWithACardNumber_RecordsTheOtherLines_AndStoresTheFileMasked_WithAKeyedHash()
     {
         await using var core = await CoreServices.StartAsync(azurite);
-        var csv = "member_id,invoice_id,amount,check_number,received_date,payer_name\nM-1,in_1,1.00,1,2026-11-01,Card 4242 4242 4242 4242\n";
-        using var file = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv));
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var csv = $"member_id,invoice_id,amount,check_number,received_date,payer_name\nM-1,in_1,1.00,1,{today},Card 4242 4242 4242 4242\nM-2,in_2,2.00,2,{today},Ann Lee\n";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
+        using var file = new MemoryStream(bytes);
+        var batches = core.Get<BatchService>();
 
-        var invalid = Assert.IsType<BatchUploadResult.Invalid>(await core.Get<BatchService>().UploadAsync("lockbox", "cards", file, file.Length, CancellationToken.None));
+        Assert.IsType<BatchUploadResult.Accepted>(await batches.UploadAsync("lockbox", "cards", file, file.Length, CancellationToken.None));
+        await batches.ProcessAsync("cards", CancellationToken.None);
 
-        Assert.DoesNotContain("4242", invalid.Message, StringComparison.Ordinal);
-        var container = new Azure.Storage.Blobs.BlobServiceClient(core.Storage).GetBlobContainerClient(core.Get<PaymentIntake.Storage.StorageNames>().BatchesContainer);
-        var blobs = await container.ExistsAsync() ? await container.GetBlobsAsync().ToListAsync() : [];
-        Assert.Empty(blobs);
-        Assert.Null(await core.Get<PaymentIntake.Batches.BatchStore>().GetAsync("cards", CancellationToken.None));
+        var report = (await batches.GetReportAsync("cards", CancellationToken.None))!;
+        Assert.Equal((1, 1), (report.AcceptedCount, report.RejectedCount));
+        Assert.Equal(3, Assert.Single(report.Accepted).Line);
+        Assert.Equal((2, PaymentIntake.Batches.CheckLineParser.CardNumberReason), (report.Rejected[0].Line, report.Rejected[0].Reasons.Single()));
+        var raw = new Azure.Storage.Blobs.BlobServiceClient(core.Storage).GetBlobContainerClient(core.Get<PaymentIntake.Storage.StorageNames>().BatchesContainer).GetBlobClient(report.RawFile);
+        var stored = (await raw.DownloadContentAsync()).Value.Content.ToString();
+        Assert.Equal(csv.Replace("4242 4242 4242 4242", "**** **** **** 4242", StringComparison.Ordinal), stored);
+        // The hash is over the uploaded bytes, keyed: not the bare SHA-256 one could test guesses against.
+        Assert.Matches("^[0-9a-f]{64}$", report.ContentHash);
+        Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), report.ContentHash);
+        using var again = new MemoryStream(bytes);
+        Assert.IsType<BatchUploadResult.Done>(await batches.UploadAsync("lockbox", "cards", again, again.Length, CancellationToken.None));
     }
 }

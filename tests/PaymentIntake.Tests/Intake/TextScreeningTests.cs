@@ -69,4 +69,18 @@ public sealed class TextScreeningTests
     [Fact]
     public void IdempotencyKey_IsNotScreened_AUuidWithDigitGroupsPasses() =>
         Assert.Null(PaymentValidator.ValidateIdempotencyKey("4f3c2a10-1d2e-4000-8567-123456789012"));
+
+    [Theory]
+    [InlineData("M-2,in_2,1.00,2,2026-11-01,Card 4242 4242 4242 4242,usd", "M-2,in_2,1.00,2,2026-11-01,Card **** **** **** 4242,usd")]
+    [InlineData("4242424242424242", "************4242")]
+    [InlineData("pay 5555-5555-5555-4444 now", "pay ****-****-****-4444 now")]
+    [InlineData("a 4242424242424242 and 378282246310005", "a ************4242 and ***********0005")]
+    [InlineData("card 4242 4242 4242 4242 exp 12 30", "card **** **** **** 4242 exp 12 30")]
+    [InlineData("no card 1234567890123 here, check 1001", "no card 1234567890123 here, check 1001")] // 13 digits, not Luhn-valid
+    public void MaskCardNumbers_KeepsTheLastFourDigitsAndTheShape(string text, string masked)
+    {
+        Assert.Equal(masked, TextScreening.MaskCardNumbers(text));
+        Assert.Equal(text.Length, masked.Length);
+        Assert.False(TextScreening.ContainsCardNumber(TextScreening.MaskCardNumbers(text)));
+    }
 }
