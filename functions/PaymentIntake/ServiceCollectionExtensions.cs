@@ -65,6 +65,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentQueue>();
         services.AddSingleton<PaymentsDueIndex>();
         services.AddSingleton<MemberIndex>();
+        services.AddSingleton<Deadlines.DeadlineCalendar>();
+        services.AddSingleton<Deadlines.DeadlineCounters>();
         services.AddSingleton<PaymentIntakeService>();
         services.AddSingleton<BatchStore>();
         services.AddSingleton<BatchQueue>();

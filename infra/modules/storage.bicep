@@ -60,6 +60,7 @@ var tableNames = [
   'invoiceclaims'
   'paymentcounts'
   'paymentsbymember'
+  'deadlinecounts'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tableNames: {

@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["ConsoleGetOpsStatus", "ConsoleGetPayment", "ConsoleGetPaymentHistory", "ConsoleGetPoisonMessage", "ConsoleListMemberPayments", "ConsoleListPoison", "ConsoleReplayPoison", "GetBatch", "GetOpsStatus", "GetPayment", "GetPaymentHistory", "GetPoisonMessage", "Health", "ListMemberPayments", "ListPoison", "PostPayment", "ProbeVendor", "ProcessBatch", "Ready", "ReconcilePayments", "RecordPoison", "ReplayPoison", "ReportOperations", "ServeConsole", "ServeConsoleFile", "StripeWebhook", "SubmitPayment", "TakeOverClaims", "UploadBatch"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["ConsoleGetDeadlines", "ConsoleGetOpsStatus", "ConsoleGetPayment", "ConsoleGetPaymentHistory", "ConsoleGetPoisonMessage", "ConsoleListMemberPayments", "ConsoleListPoison", "ConsoleReplayPoison", "GetBatch", "GetDeadlines", "GetOpsStatus", "GetPayment", "GetPaymentHistory", "GetPoisonMessage", "Health", "ListMemberPayments", "ListPoison", "PostPayment", "ProbeVendor", "ProcessBatch", "Ready", "ReconcilePayments", "RecordPoison", "ReplayPoison", "ReportOperations", "ServeConsole", "ServeConsoleFile", "StripeWebhook", "SubmitPayment", "TakeOverClaims", "UploadBatch"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]

@@ -17,6 +17,7 @@ public sealed class PaymentIntakeService(
     PaymentIds ids,
     PaymentQueue queue,
     IOptions<PostingOptions> options,
+    Deadlines.DeadlineCalendar deadlines,
     TimeProvider time,
     ILogger<PaymentIntakeService> logger)
 {
@@ -45,7 +46,7 @@ public sealed class PaymentIntakeService(
         if (created)
         {
             IntakeLog.Accepted(logger, paymentId, row.Amount, row.Currency);
-            return new IntakeResult.Accepted(PaymentReceipt.From(row), Replayed: false);
+            return new IntakeResult.Accepted(PaymentReceipt.From(row) with { Deadline = deadlines.For(row) }, Replayed: false);
         }
 
         if (recorded.RequestHash != row.RequestHash)
@@ -54,7 +55,7 @@ public sealed class PaymentIntakeService(
             return new IntakeResult.KeyReused(paymentId);
         }
 
-        return new IntakeResult.Accepted(PaymentReceipt.From(recorded), Replayed: true);
+        return new IntakeResult.Accepted(PaymentReceipt.From(recorded) with { Deadline = deadlines.For(recorded) }, Replayed: true);
     }
 
     /// <summary>
@@ -98,7 +99,7 @@ public sealed class PaymentIntakeService(
         }
 
         var row = await payments.GetAsync(paymentId, cancellationToken).ConfigureAwait(false);
-        return row is null || (!anyCaller && row.SubmittedBy != caller) ? null : PaymentView.From(row);
+        return row is null || (!anyCaller && row.SubmittedBy != caller) ? null : View(row);
     }
 
     /// <summary>
@@ -132,8 +133,10 @@ public sealed class PaymentIntakeService(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var rows = await payments.ListByMemberAsync(memberId, anyCaller ? null : caller, limit, cancellationToken).ConfigureAwait(false);
-        return new MemberPaymentsView(memberId, rows.Select(PaymentView.From).ToList());
+        return new MemberPaymentsView(memberId, rows.Select(View).ToList());
     }
+
+    private PaymentView View(Payment row) => PaymentView.From(row) with { Deadline = deadlines.For(row) };
 
     private static Payment NewPayment(string paymentId, string caller, PaymentRequest request, DateTimeOffset now) => new()
     {

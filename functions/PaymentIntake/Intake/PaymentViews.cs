@@ -18,6 +18,10 @@ public sealed record PaymentReceipt(
     /// <summary>Where the payment's status can be read (relative URL).</summary>
     public string? StatusUrl { get; init; }
 
+    /// <summary>The deadline it met (<see cref="Deadlines.DeadlineCalendar"/>); absent without a calendar.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Deadlines.DeadlineView? Deadline { get; init; }
+
     internal static PaymentReceipt From(Payment row) =>
         new(row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId);
 }
@@ -46,6 +50,10 @@ public sealed record PaymentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BatchLine,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description)
 {
+    /// <summary>The deadline it met (<see cref="Deadlines.DeadlineCalendar"/>); absent without a calendar.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Deadlines.DeadlineView? Deadline { get; init; }
+
     internal static PaymentView From(Payment row) => new(
         row.PaymentId, row.Status, row.AcceptedAt, row.Amount, row.Currency, row.MemberId, row.InvoiceId, row.Attempts,
         row.VendorReference, row.LastError, row.DeclineCode,

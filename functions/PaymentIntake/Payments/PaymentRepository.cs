@@ -13,7 +13,7 @@ namespace PaymentIntake.Payments;
 /// (<see cref="PaymentMove"/>, one transaction in <see cref="PaymentStore"/>), and a recorded payment is indexed by
 /// member (<see cref="MemberIndex"/>) before its row.
 /// </summary>
-public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, MemberIndex members, TimeProvider time)
+public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, MemberIndex members, Deadlines.DeadlineCounters deadlines, TimeProvider time)
 {
     /// <summary>Reads a payment (the row, the truth), or null.</summary>
     public Task<Payment?> GetAsync(string paymentId, CancellationToken cancellationToken) => store.GetAsync(paymentId, cancellationToken);
@@ -44,7 +44,13 @@ public sealed class PaymentRepository(PaymentStore store, StatusCounters counter
         await Task.WhenAll(
             due.AddAsync(payment.PaymentId, dueAt, payment.AcceptedAt, cancellationToken),
             members.AddAsync(payment.MemberId, payment.PaymentId, payment.AcceptedAt, payment.SubmittedBy, cancellationToken)).ConfigureAwait(false);
-        return await store.TryInsertAsync(payment, cancellationToken).ConfigureAwait(false);
+        if (!await store.TryInsertAsync(payment, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await deadlines.CountRecordedAsync(payment, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -66,6 +72,11 @@ public sealed class PaymentRepository(PaymentStore store, StatusCounters counter
         if (!await store.TryReplaceAsync(payment, cancellationToken).ConfigureAwait(false))
         {
             return false;
+        }
+
+        if (from != to)
+        {
+            await deadlines.CountMoveAsync(payment, from, to, cancellationToken).ConfigureAwait(false);
         }
 
         if (from != to && !PaymentStatus.IsInFlight(to))

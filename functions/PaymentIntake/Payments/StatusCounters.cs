@@ -19,7 +19,7 @@ public sealed record HourCounts(string Hour, IReadOnlyDictionary<string, long> B
 public sealed partial class StatusCounters(TableServiceClient tables, StorageNames names, TimeProvider time, ILogger<StatusCounters> logger)
 {
     /// <summary>Rows per status and hour (spreads concurrent increments).</summary>
-    public const int Shards = 8;
+    public const int Shards = ShardedCounter.Shards;
 
     private const int MaxTries = 20;
     private readonly LazyTable _table = new(tables, (names ?? throw new ArgumentNullException(nameof(names))).PaymentCountsTable);
@@ -34,27 +34,7 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
         var hour = Hour(time.GetUtcNow());
         try
         {
-            // A lost race means another instance counted on this shard meanwhile: try again, a little later, on a shard picked anew.
-            var counted = await OptimisticConcurrency.RetryAsync(
-                MaxTries,
-                async _ =>
-                {
-                    var row = $"{status}.{Random.Shared.Next(Shards)}";
-                    var existing = await table.GetEntityIfExistsAsync<TableEntity>(hour, row, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (existing.HasValue)
-                    {
-                        var entity = existing.Value!;
-                        entity["Count"] = (entity.GetInt64("Count") ?? 0) + 1;
-                        await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await table.AddEntityAsync(new TableEntity(hour, row) { ["Count"] = 1L }, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return true;
-                },
-                tryNumber => Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(tryNumber + 1, 5))), time, cancellationToken)).ConfigureAwait(false);
+            var counted = await ShardedCounter.AddAsync(table, hour, status, 1, time, cancellationToken).ConfigureAwait(false);
             if (!counted)
             {
                 CounterLog.Skipped(logger, status, hour, MaxTries);
@@ -111,11 +91,10 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
         }
 
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Hour(from)} and PartitionKey le {Hour(to)}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var ((hour, status), count) in await ShardedCounter.SumAsync(table, filter, cancellationToken).ConfigureAwait(false))
         {
-            var status = entity.RowKey[..entity.RowKey.LastIndexOf('.')];
-            var counts = hours.TryGetValue(entity.PartitionKey, out var found) ? found : hours[entity.PartitionKey] = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            counts[status] = counts.GetValueOrDefault(status) + (entity.GetInt64("Count") ?? 0);
+            var counts = hours.TryGetValue(hour, out var found) ? found : hours[hour] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            counts[status] = counts.GetValueOrDefault(status) + count;
         }
 
         return hours.Select(h => new HourCounts(h.Key, h.Value)).ToList();

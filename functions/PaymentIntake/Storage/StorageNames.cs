@@ -48,6 +48,9 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>Which payment settles each invoice, one claim per invoice (<c>invoiceclaims</c>).</summary>
     public string InvoiceClaimsTable { get; } = Apply(options.Value.NamePrefix, "invoiceclaims");
 
+    /// <summary>How many payments met each deadline, by kind, status and local day (<c>deadlinecounts</c>).</summary>
+    public string DeadlineCountsTable { get; } = Apply(options.Value.NamePrefix, "deadlinecounts");
+
     /// <summary>Payments by member, for lookups by member id (<c>paymentsbymember</c>).</summary>
     public string PaymentsByMemberTable { get; } = Apply(options.Value.NamePrefix, "paymentsbymember");
 

@@ -134,6 +134,16 @@
     ]);
     definitions("last-24-hours", Object.entries(status.last24Hours.byStatus).map(([s, n]) => [s, n]));
     drawHourly(status.last24Hours.hourly);
+    const { deadlines } = await call("ops/deadlines");
+    const rows = $("deadline-table").tBodies[0];
+    rows.replaceChildren(...deadlines.map((d) => {
+      const row = el("tr");
+      row.dataset.deadline = d.name;
+      const t = d.total;
+      row.append(el("td", d.name), el("td", d.payBy), el("td", d.coverageStart), el("td", t.met), el("td", t.posted), el("td", t.inFlight), el("td", t.declined), el("td", t.failed), el("td", t.allPosted ? "yes" : "no"));
+      return row;
+    }));
+    show("deadlines", deadlines.length > 0);
     $("refreshed").textContent = `Updated ${when(status.generatedAt)}; refreshes every ${refreshMs / 1000} s.`;
   }
 
