@@ -92,10 +92,10 @@ public sealed partial class DeadlineCounters(TableServiceClient tables, StorageN
                 DeadlineLog.Skipped(logger, deadline, key);
             }
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsUnavailable(ex))
         {
-            // The payment row is written already; a count is not worth failing (and retrying) its work.
-            DeadlineLog.Failed(logger, deadline, key, ex.Status, ex.ErrorCode);
+            // The payment row is written already; a count is not worth failing (and retrying) its work, nor intake's answer.
+            DeadlineLog.Failed(logger, deadline, key, (ex as RequestFailedException)?.Status ?? 0, (ex as RequestFailedException)?.ErrorCode ?? ex.GetType().Name);
         }
     }
 
