@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
 
     [Fact]
     public void Metadata_ListsExactlyTheFunctions() =>
-        Assert.Equal(["ConsoleGetDeadlines", "ConsoleGetOpsStatus", "ConsoleGetPayment", "ConsoleGetPaymentHistory", "ConsoleGetPoisonMessage", "ConsoleListMemberPayments", "ConsoleListPoison", "ConsoleReplayPoison", "GetBatch", "GetDeadlines", "GetOpsStatus", "GetPayment", "GetPaymentHistory", "GetPoisonMessage", "Health", "ListMemberPayments", "ListPoison", "PostPayment", "ProbeVendor", "ProcessBatch", "Ready", "ReconcilePayments", "RecordPoison", "ReplayPoison", "ReportOperations", "ServeConsole", "ServeConsoleFile", "StripeWebhook", "SubmitPayment", "TakeOverClaims", "UploadBatch"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["ConsoleGetBatch", "ConsoleGetDeadlines", "ConsoleGetOpsStatus", "ConsoleGetPayment", "ConsoleGetPaymentHistory", "ConsoleGetPoisonMessage", "ConsoleListAudit", "ConsoleListBatches", "ConsoleListMemberPayments", "ConsoleListPoison", "ConsoleReplayPoison", "GetBatch", "GetDeadlines", "GetOpsStatus", "GetPayment", "GetPaymentHistory", "GetPoisonMessage", "Health", "ListAudit", "ListBatches", "ListMemberPayments", "ListPoison", "PostPayment", "ProbeVendor", "ProcessBatch", "Ready", "ReconcilePayments", "RecordPoison", "ReplayPoison", "ReportOperations", "ServeConsole", "ServeConsoleFile", "StripeWebhook", "SubmitPayment", "TakeOverClaims", "UploadBatch"], Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
     [Theory]
     [InlineData("SubmitPayment", "post", "payments", "Function")]

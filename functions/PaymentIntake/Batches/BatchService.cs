@@ -177,6 +177,10 @@ public sealed partial class BatchService(
         return record.Status == BatchStore.Complete ? await store.GetReportAsync(batchId!, cancellationToken).ConfigureAwait(false) : StatusOf(record);
     }
 
+    /// <summary>The batches received most recently, newest first: each one's status and counts (<c>GET /api/ops/batches</c>).</summary>
+    public async Task<IReadOnlyList<BatchReport>> ListRecentAsync(int limit, CancellationToken cancellationToken) =>
+        (await store.ListRecentAsync(limit, cancellationToken).ConfigureAwait(false)).Select(StatusOf).ToList();
+
     /// <summary>Lines recorded between progress updates.</summary>
     private const int ChunkLines = 500;
 
@@ -193,7 +197,7 @@ public sealed partial class BatchService(
     }
 
     private static BatchReport StatusOf(BatchRecord record) =>
-        new(record.BatchId, record.Status, record.ReceivedAt, record.ContentHash, record.Bytes, record.Lines, 0, 0, [], [], record.RawBlob) { LinesProcessed = record.LinesProcessed };
+        new(record.BatchId, record.Status, record.ReceivedAt, record.ContentHash, record.Bytes, record.Lines, record.AcceptedCount, record.RejectedCount, [], [], record.RawBlob) { LinesProcessed = record.LinesProcessed };
 
     private async Task<(int Lines, List<CheckLine> Accepted, List<RejectedLine> Rejected)> ParseAsync(string blobName, DateTimeOffset receivedAt, IReadOnlyList<int> cardLines, CancellationToken cancellationToken)
     {

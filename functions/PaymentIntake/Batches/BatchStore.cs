@@ -21,6 +21,12 @@ public sealed record BatchRecord(string BatchId, string ContentHash, string Stat
     /// <summary>The caller that uploaded it.</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>Lines recorded as payments, once complete (written by <see cref="BatchStore.CompleteAsync"/>).</summary>
+    public int AcceptedCount { get; init; }
+
+    /// <summary>Lines rejected, once complete.</summary>
+    public int RejectedCount { get; init; }
+
     /// <summary>The lines that held a card number (masked in the stored copy): rejected when the batch is processed.</summary>
     public IReadOnlyList<int> CardLines { get; init; } = [];
 }
@@ -53,6 +59,22 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
         var table = await _batches.ReadyAsync().ConfigureAwait(false);
         var e = await table.GetEntityIfExistsAsync<TableEntity>(batchId, "batch", cancellationToken: cancellationToken).ConfigureAwait(false);
         return e.HasValue ? FromEntity(e.Value!) : null;
+    }
+
+    /// <summary>
+    /// The batches received most recently, newest first, at most <paramref name="limit"/>. One query of table
+    /// <c>batches</c> (a row per batch, one file a day from each lockbox: it stays small).
+    /// </summary>
+    public async Task<IReadOnlyList<BatchRecord>> ListRecentAsync(int limit, CancellationToken cancellationToken)
+    {
+        var table = await _batches.ReadyAsync().ConfigureAwait(false);
+        var rows = new List<BatchRecord>();
+        await foreach (var e in table.QueryAsync<TableEntity>(e => e.RowKey == "batch", cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(FromEntity(e));
+        }
+
+        return rows.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.BatchId, StringComparer.Ordinal).Take(limit).ToList();
     }
 
     /// <summary>Inserts a batch row if there is none; false if one exists.</summary>
@@ -153,6 +175,8 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
         Lines = e.GetInt32("Lines") ?? 0,
         LinesProcessed = e.GetInt32("LinesProcessed") ?? 0,
         SubmittedBy = e.GetString("SubmittedBy"),
+        AcceptedCount = e.GetInt32("Accepted") ?? 0,
+        RejectedCount = e.GetInt32("Rejected") ?? 0,
         CardLines = e.GetString("CardLines") is { Length: > 0 } lines ? lines.Split(',').Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList() : [],
     };
 }

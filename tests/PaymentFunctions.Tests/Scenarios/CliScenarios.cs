@@ -103,6 +103,33 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_deadlines_are_asked_Should_print_each_deadline_with_its_counts()
+    {
+        var localNow = DateTime.UtcNow;
+        await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Deadlines:Calendar:0:Name"] = "sunday",
+            ["Deadlines:Calendar:0:CoverageStart"] = DateOnly.FromDateTime(localNow.AddDays(30)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Deadlines:Calendar:0:PayBy"] = localNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        await system.WaitForStatusAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!, "posted");
+        await Poll.UntilAsync(
+            () => system.Admin.GetFromJsonAsync<JsonElement>("/api/ops/deadlines"),
+            r => r.GetProperty("deadlines")[0].GetProperty("total").GetProperty("posted").GetInt64() == 1,
+            TimeSpan.FromSeconds(30),
+            r => $"not counted: {r}");
+
+        var table = await RunAsync(system, system.Host.GateKey("local-ops"), "deadlines");
+        var json = await RunAsync(system, system.Host.GateKey("local-ops"), "deadlines", "--json");
+
+        Assert.Equal((0, 0), (table.ExitCode, json.ExitCode));
+        Assert.Contains("sunday", table.Output, StringComparison.Ordinal);
+        Assert.Contains("Met per local day", table.Output, StringComparison.Ordinal);
+        Assert.True(JsonDocument.Parse(json.Output).RootElement.GetProperty("deadlines")[0].GetProperty("total").GetProperty("allPosted").GetBoolean());
+    }
+
+    [Fact]
     public async Task When_a_batch_with_bad_lines_is_uploaded_Should_print_the_report_and_exit_1_and_show_it_again()
     {
         await using var system = await TestSystem.StartAsync(azurite);

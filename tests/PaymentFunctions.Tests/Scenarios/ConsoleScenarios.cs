@@ -67,6 +67,39 @@ public sealed class ConsoleScenarios(AzuriteFixture azurite, BrowserFixture brow
         await system.WaitForStatusAsync(paymentId, "posted");
         Assert.Equal(1, system.Emulator.State.ChargesFor(paymentId));
         await Expect(page.Locator("#poison-total")).ToHaveTextAsync("0 poisoned message(s)");
+
+        // Audit: who did it, by name (the dry run and the replay).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Audit", Exact = true }).ClickAsync();
+        var audit = page.Locator("#audit-entries tbody tr");
+        await Expect(audit).ToHaveCountAsync(2);
+        await Expect(audit.First).ToContainTextAsync("local-ops");
+        await Expect(audit.First).ToContainTextAsync("poison.replay");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task When_a_batch_had_bad_lines_Should_list_it_and_show_each_rejected_line_with_its_reasons()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var csv = $"member_id,invoice_id,amount,check_number,received_date,payer_name\nM-1,in_console1,1.00,1,{DateTime.UtcNow:yyyy-MM-dd},Ann\n,in_console2,1.00,2,{DateTime.UtcNow:yyyy-MM-dd},<b>Bo</b>\n";
+        system.Emulator.State.SeedInvoice("in_console1", 100);
+        using (var upload = await system.Lockbox.PutAsync("/api/batches/console-day", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        }
+
+        await BatchScenarios.ReportAsync(system, "console-day");
+        var page = await SignInAsync(system, new() { Width = 1280, Height = 800 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Batches", Exact = true }).ClickAsync();
+        var row = page.Locator("#batch-list tr[data-batch='console-day']");
+        await Expect(row).ToContainTextAsync("complete");
+        await row.GetByRole(AriaRole.Button, new() { Name = "console-day" }).ClickAsync();
+        var rejected = page.Locator("#batch-rejected tbody tr");
+        await Expect(rejected).ToHaveCountAsync(1);
+        await Expect(rejected.First).ToContainTextAsync("member_id is missing");
+        await Expect(page.Locator("#batch-details")).ToContainTextAsync("accepted1");
+        await ScreenshotAsync(page, "batch-report");
         await page.Context.CloseAsync();
     }
 

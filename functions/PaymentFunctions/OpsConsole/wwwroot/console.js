@@ -10,6 +10,7 @@
   let refreshTimer = null;
   let chart = null;
   let plannedReplay = null;
+  const sections = ["dashboard", "poison", "payments", "batches", "audit"];
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, text, className) => {
@@ -64,19 +65,21 @@
   // ---- sections and sign-in ----
 
   function open(section) {
-    for (const name of ["dashboard", "poison", "payments"]) show(name, name === section);
+    for (const name of sections) show(name, name === section);
     for (const button of document.querySelectorAll("#sections [data-section]")) {
       if (button.dataset.section === section) button.setAttribute("aria-current", "page");
       else button.removeAttribute("aria-current");
     }
     if (section === "poison") loadPoison();
+    if (section === "batches") loadBatches();
+    if (section === "audit") loadAudit();
   }
 
   function signedOut(message) {
     clearInterval(refreshTimer);
     refreshTimer = null;
     show("sections", false);
-    for (const name of ["dashboard", "poison", "payments"]) show(name, false);
+    for (const name of sections) show(name, false);
     show("sign-in", true);
     $("sign-in-error").textContent = message || "";
     $("ops-key").focus();
@@ -287,6 +290,56 @@
     show("payment", true);
   }
 
+  // ---- batches ----
+
+  const cells = (row, values) => row.append(...values.map((v) => el("td", v)));
+
+  async function loadBatches() {
+    const { batches } = await call("ops/batches?limit=50");
+    const body = $("batch-list").tBodies[0];
+    body.replaceChildren(...batches.map((b) => {
+      const row = el("tr");
+      row.dataset.batch = b.batchId;
+      const open = el("button", b.batchId);
+      open.type = "button";
+      open.addEventListener("click", () => showBatch(b.batchId));
+      const first = el("td");
+      first.append(open);
+      row.append(first);
+      cells(row, [when(b.receivedAt), b.status, b.lines, b.linesProcessed, b.status === "complete" ? b.acceptedCount : "", b.status === "complete" ? b.rejectedCount : ""]);
+      return row;
+    }));
+  }
+
+  async function showBatch(id) {
+    const report = await call(`batches/${encodeURIComponent(id)}`);
+    $("batch-id").textContent = report.batchId;
+    definitions("batch-details", [
+      ["status", report.status], ["received", when(report.receivedAt)], ["lines", report.lines],
+      ["accepted", report.acceptedCount], ["rejected", report.rejectedCount], ["bytes", report.bytes], ["content hash", report.contentHash],
+    ]);
+    const body = $("batch-rejected").tBodies[0];
+    body.replaceChildren(...(report.rejected || []).map((r) => {
+      const row = el("tr");
+      cells(row, [r.line, r.reasons.join("; ")]);
+      return row;
+    }));
+    show("batch", true);
+  }
+
+  // ---- audit ----
+
+  async function loadAudit() {
+    if (!$("audit-day").value) $("audit-day").value = new Date().toISOString().slice(0, 10);
+    const { entries } = await call(`ops/audit?day=${encodeURIComponent($("audit-day").value)}`);
+    const body = $("audit-entries").tBodies[0];
+    body.replaceChildren(...entries.map((e) => {
+      const row = el("tr");
+      cells(row, [when(e.at), e.who, e.action, e.count, e.details]);
+      return row;
+    }));
+  }
+
   // ---- wiring ----
 
   $("key-form").addEventListener("submit", (event) => {
@@ -303,6 +356,11 @@
     button.addEventListener("click", () => open(button.dataset.section));
   }
   $("poison-refresh").addEventListener("click", () => loadPoison());
+  $("batches-refresh").addEventListener("click", () => loadBatches());
+  $("audit-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadAudit();
+  });
   $("dry-run-all").addEventListener("click", () => planReplay({ all: true }, "all poisoned messages"));
   $("replay-confirm-open").addEventListener("click", () => {
     $("replay-dialog-text").textContent = `Replay ${plannedReplay.what}: ${plannedReplay.count} message(s) go back to the payments queue.`;
