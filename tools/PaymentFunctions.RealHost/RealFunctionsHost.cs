@@ -56,7 +56,29 @@ public sealed class RealFunctionsHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(settings);
-        var port = FreePort();
+        // A free port is found by binding port 0 and letting it go, so another process (a second test run, a peer
+        // host starting at the same moment) can take it before the host binds it: then the host exits at once with
+        // AddressInUse, before it ran anything, and it is started again on another port.
+        for (var tryNumber = 1; ; tryNumber++)
+        {
+            try
+            {
+                return await StartOnPortAsync(host, app, settings, quickStart, FreePort(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex) when (tryNumber < 3 && ex.Message.Contains("AddressInUseException", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<RealFunctionsHost> StartOnPortAsync(
+        FunctionsHostLocation host,
+        string app,
+        IReadOnlyDictionary<string, string?> settings,
+        bool quickStart,
+        int port,
+        CancellationToken cancellationToken)
+    {
         var folder = Path.Combine(Path.GetTempPath(), "paymentfunctions-realhost", $"{port}-{Guid.NewGuid():N}");
         var secrets = Path.Combine(folder, "secrets");
         Directory.CreateDirectory(secrets);
