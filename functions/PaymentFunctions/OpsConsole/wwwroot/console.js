@@ -42,7 +42,13 @@
       cache: "no-store",
     });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: the platform's own answer (App Service Authentication's 401 page, a proxy's error).
+      if (response.ok) throw new ApiError(response.status, { title: "The answer was not JSON." });
+    }
     if (!response.ok) throw new ApiError(response.status, json);
     return json;
   }
