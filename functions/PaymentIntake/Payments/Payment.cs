@@ -289,7 +289,7 @@ public sealed class Payment
 
     /// <summary>
     /// The first move, of a payment about to be recorded: intake (or its mail-in batch) accepted it. The row itself is
-    /// its record (<see cref="RecordedMove"/>), written by the same insert, so it counts as move 1 and adds no entity.
+    /// its record (<see cref="RecordedMove()"/>), written by the same insert, so it counts as move 1 and adds no entity.
     /// </summary>
     internal void NoteRecorded()
     {
@@ -300,8 +300,11 @@ public sealed class Payment
     }
 
     /// <summary>Move 1 of a payment, as its row records it: accepted at <see cref="AcceptedAt"/>, by its caller or its mail-in batch.</summary>
-    internal PaymentMove RecordedMove() =>
-        new(1, AcceptedAt, null, PaymentStatus.Accepted, MoveCauses.Accepted, BatchId is { } batch ? $"batch:{batch}" : SubmittedBy is { } by ? $"intake:{by}" : "intake", 0, null, null, null);
+    internal PaymentMove RecordedMove() => RecordedMove(AcceptedAt, BatchId, SubmittedBy);
+
+    /// <summary>Move 1 of a payment accepted at <paramref name="acceptedAt"/> by its mail-in batch or its caller.</summary>
+    internal static PaymentMove RecordedMove(DateTimeOffset acceptedAt, string? batchId, string? submittedBy) =>
+        new(1, acceptedAt, null, PaymentStatus.Accepted, MoveCauses.Accepted, batchId is { } batch ? $"batch:{batch}" : submittedBy is { } by ? $"intake:{by}" : "intake", 0, null, null, null);
 
     /// <summary>The pending moves were stored with the row: they are history now.</summary>
     internal void MovesStored()

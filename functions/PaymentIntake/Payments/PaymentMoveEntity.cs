@@ -7,7 +7,7 @@ namespace PaymentIntake.Payments;
 /// How a <see cref="PaymentMove"/> is stored: an entity in the payment's own partition of table <c>payments</c>,
 /// RowKey <c>move.{sequence:D6}</c> (before the row's <c>payment</c>, so one query of the partition reads the history in
 /// order). Written only by <see cref="PaymentStore"/>, in the transaction that writes the move's row. Move 1 (recorded)
-/// has no entity: the row's insert is its record (<see cref="Payment.RecordedMove"/>).
+/// has no entity: the row's insert is its record (<see cref="Payment.RecordedMove()"/>).
 /// </summary>
 internal static class PaymentMoveEntity
 {
@@ -30,17 +30,6 @@ internal static class PaymentMoveEntity
         ["VendorReference"] = move.VendorReference,
         ["Code"] = move.Code,
         ["Detail"] = move.Detail,
-    };
-
-    /// <summary>The columns of a payment's row that move 1 is read from.</summary>
-    public static PaymentRow AsRow(TableEntity entity) => new()
-    {
-        PartitionKey = entity.PartitionKey,
-        RowKey = entity.RowKey,
-        AcceptedAt = entity.GetDateTimeOffset(nameof(PaymentRow.AcceptedAt)) ?? default,
-        SubmittedBy = entity.GetString(nameof(PaymentRow.SubmittedBy)),
-        BatchId = entity.GetString(nameof(PaymentRow.BatchId)),
-        Status = entity.GetString(nameof(PaymentRow.Status)) ?? PaymentStatus.Accepted,
     };
 
     public static PaymentMove FromEntity(TableEntity entity) => new(

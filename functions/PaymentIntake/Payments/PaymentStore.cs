@@ -46,7 +46,8 @@ public sealed class PaymentStore(TableServiceClient tables, StorageNames names)
         {
             if (entity.RowKey == PaymentRow.PaymentRowKey)
             {
-                recorded = Payment.FromRow(PaymentMoveEntity.AsRow(entity)).RecordedMove();
+                recorded = Payment.RecordedMove(
+                    entity.GetDateTimeOffset(nameof(PaymentRow.AcceptedAt)) ?? default, entity.GetString(nameof(PaymentRow.BatchId)), entity.GetString(nameof(PaymentRow.SubmittedBy)));
             }
             else if (entity.RowKey.StartsWith(PaymentMoveEntity.Prefix, StringComparison.Ordinal))
             {

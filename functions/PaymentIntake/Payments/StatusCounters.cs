@@ -21,7 +21,6 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
     /// <summary>Rows per status and hour (spreads concurrent increments).</summary>
     public const int Shards = ShardedCounter.Shards;
 
-    private const int MaxTries = 20;
     private readonly LazyTable _table = new(tables, (names ?? throw new ArgumentNullException(nameof(names))).PaymentCountsTable);
 
     /// <summary>The partition of an hour.</summary>
@@ -37,7 +36,7 @@ public sealed partial class StatusCounters(TableServiceClient tables, StorageNam
             var counted = await ShardedCounter.AddAsync(table, hour, status, 1, time, cancellationToken).ConfigureAwait(false);
             if (!counted)
             {
-                CounterLog.Skipped(logger, status, hour, MaxTries);
+                CounterLog.Skipped(logger, status, hour, ShardedCounter.MaxTries);
             }
 
             return counted;

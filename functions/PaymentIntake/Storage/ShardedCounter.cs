@@ -12,7 +12,8 @@ public static class ShardedCounter
     /// <summary>Rows per count.</summary>
     public const int Shards = 8;
 
-    private const int MaxTries = 20;
+    /// <summary>Tries of one increment before it is given up (another writer won each time).</summary>
+    public const int MaxTries = 20;
 
     /// <summary>Adds <paramref name="delta"/> to count <paramref name="key"/> of <paramref name="partition"/>; false when every try met another writer.</summary>
     public static Task<bool> AddAsync(TableClient table, string partition, string key, long delta, TimeProvider time, CancellationToken cancellationToken)

@@ -187,13 +187,13 @@ public sealed class ConsoleScenarios(AzuriteFixture azurite, BrowserFixture brow
     }
 
     [Fact]
-    [Trait("Host", TestHosts.LocalOnly)]
     public async Task When_the_platform_does_not_sign_callers_in_Should_refuse_the_console_api_even_with_a_principal()
     {
-        // Locally the host is the platform; told it is not, the console API must not trust any principal.
+        // Without the platform's sign-in (App Service Authentication off; locally, the host told it is not the
+        // platform) a principal could be forged: the console API must not trust any.
         await using var system = await TestSystem.StartAsync(azurite, new Dictionary<string, string?> { [ConsoleGate.PlatformSignInSetting] = "False" });
         using var client = new HttpClient { BaseAddress = system.Host.BaseUrl };
-        client.DefaultRequestHeaders.Add("x-functions-key", system.Host.GateKey("local-ops"));
+        SignInAsOperator(system, client.DefaultRequestHeaders);
 
         using var refused = await SendAsync(client, HttpMethod.Get, "/api/console/api/ops/status", ("X-Console-Request", "1"));
         using var keyed = await system.Admin.GetAsync("/api/ops/status");
