@@ -102,6 +102,27 @@ internal static class ApiParameters
         ["expand"] = Expand,
     };
 
+    // docs.stripe.com/api/invoices/list and docs.stripe.com/api/pagination
+    /// <summary><c>GET /v1/invoices</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, Param> ListInvoices = new Dictionary<string, Param>(StringComparer.Ordinal)
+    {
+        ["created"] = new(ParamKind.Object, Fields: new Dictionary<string, Param>(StringComparer.Ordinal)
+        {
+            ["gt"] = new(ParamKind.Integer),
+            ["gte"] = new(ParamKind.Integer),
+            ["lt"] = new(ParamKind.Integer),
+            ["lte"] = new(ParamKind.Integer),
+        }),
+        ["collection_method"] = new(ParamKind.String),
+        ["customer"] = new(ParamKind.String),
+        ["status"] = new(ParamKind.String),
+        ["subscription"] = new(ParamKind.String),
+        ["limit"] = new(ParamKind.Integer),
+        ["starting_after"] = new(ParamKind.String),
+        ["ending_before"] = new(ParamKind.String),
+        ["expand"] = Expand,
+    };
+
     // docs.stripe.com/api/payment_intents/list and docs.stripe.com/api/pagination
     public static readonly IReadOnlyDictionary<string, Param> ListPaymentIntents = new Dictionary<string, Param>(StringComparer.Ordinal)
     {

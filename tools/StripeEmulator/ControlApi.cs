@@ -145,7 +145,7 @@ internal static class ControlApi
         }));
 
         control.MapMethods("/invoices/{id}/hosted", ["GET", "POST"], (string id, EmulatorState state) =>
-            state.FindInvoice(id) is { } invoice && InvoiceLogic.Authenticate(invoice)
+            state.FindInvoice(id) is { } invoice && InvoiceLogic.Authenticate(state, invoice)
                 ? Results.Ok(new { id, status = "paid" })
                 : Results.NotFound());
 

@@ -27,6 +27,10 @@ public sealed class EmulatedInvoice
     public int AttemptCount { get; set; }
     /// <summary>Unix seconds.</summary>
     public long Created { get; init; }
+    /// <summary>Order of creation (a list's tie-break within one second).</summary>
+    public long Sequence { get; init; }
+    /// <summary>When it became paid, Unix seconds (<c>status_transitions.paid_at</c>); null while unpaid.</summary>
+    public long? PaidAt { get; set; }
     /// <summary>The page where the customer pays it (and completes 3-D Secure); null for a draft.</summary>
     public string? HostedInvoiceUrl { get; set; }
     /// <summary>The card waiting for the customer's authentication (null: none).</summary>
@@ -45,7 +49,13 @@ internal static class InvoiceLogic
             Currency = (currency ?? "usd").ToLowerInvariant(),
             Status = status ?? "open",
             Created = state.Time.GetUtcNow().ToUnixTimeSeconds(),
+            Sequence = state.NextSequence(),
         };
+        if (invoice.Status == "paid")
+        {
+            invoice.PaidAt = invoice.Created;
+        }
+
         // A finalized invoice has a hosted page where the customer pays it (docs.stripe.com/api/invoices/object#invoice_object-hosted_invoice_url).
         invoice.HostedInvoiceUrl = invoice.Status == "draft" ? null : $"{state.BaseUrl?.ToString().TrimEnd('/')}/_emulator/invoices/{invoice.Id}/hosted";
         state.Invoices[invoice.Id] = invoice;
@@ -79,12 +89,39 @@ internal static class InvoiceLogic
                 ["created"] = invoice.Created,
                 ["livemode"] = false,
                 ["hosted_invoice_url"] = invoice.HostedInvoiceUrl,
+                // docs.stripe.com/api/invoices/object#invoice_object-status_transitions: when it became paid.
+                ["status_transitions"] = new JsonObject { ["paid_at"] = invoice.PaidAt },
             };
         }
     }
 
+    /// <summary>
+    /// <c>GET /v1/invoices</c> (docs.stripe.com/api/invoices/list): optionally only one <c>status</c> (draft, open, paid,
+    /// uncollectible, void) or <c>customer</c>, paged as every list (<see cref="ListPage"/>) by the invoice's
+    /// <c>created</c> — not by when it was paid, which only <c>status_transitions.paid_at</c> tells.
+    /// </summary>
+    public static ApiAnswer List(EmulatorState state, Microsoft.AspNetCore.Http.IFormCollection form)
+    {
+        var status = form["status"].ToString();
+        if (status.Length > 0 && status is not ("draft" or "open" or "paid" or "uncollectible" or "void"))
+        {
+            return ApiAnswer.InvalidRequest($"Invalid status: must be one of draft, open, paid, uncollectible, or void", code: null, param: "status");
+        }
+
+        var customer = form["customer"].ToString();
+        var invoices = state.Invoices.Values.Where(i => (status.Length == 0 || i.Status == status) && (customer.Length == 0 || i.Customer == customer)).ToList();
+        return ListPage.Of(invoices, form, i => i.Id, i => i.Created, i => i.Sequence, i => Json(i), "/v1/invoices", "invoice");
+    }
+
+    /// <summary>The invoice becomes paid now (the caller holds its lock).</summary>
+    private static void MarkPaid(EmulatorState state, EmulatedInvoice invoice)
+    {
+        invoice.Status = "paid";
+        invoice.PaidAt = state.Time.GetUtcNow().ToUnixTimeSeconds();
+    }
+
     /// <summary>The customer completes 3-D Secure on the hosted invoice page: the waiting card payment succeeds. False when none waits.</summary>
-    public static bool Authenticate(EmulatedInvoice invoice)
+    public static bool Authenticate(EmulatorState state, EmulatedInvoice invoice)
     {
         lock (invoice)
         {
@@ -94,7 +131,7 @@ internal static class InvoiceLogic
             }
 
             invoice.AwaitingAuthentication = null;
-            invoice.Status = "paid";
+            MarkPaid(state, invoice);
             invoice.CardPayments++;
             return true;
         }
@@ -136,7 +173,7 @@ internal static class InvoiceLogic
 
             if (outOfBand)
             {
-                invoice.Status = "paid";
+                MarkPaid(state, invoice);
                 invoice.OutOfBandPayments++;
                 return ApiAnswer.Ok(Json(invoice));
             }
@@ -173,7 +210,7 @@ internal static class InvoiceLogic
                 return new(402, StripeJson.Error("card_error", "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.", "invoice_payment_intent_requires_action"));
             }
 
-            invoice.Status = "paid";
+            MarkPaid(state, invoice);
             invoice.CardPayments++;
         }
 

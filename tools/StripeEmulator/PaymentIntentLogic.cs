@@ -226,58 +226,18 @@ internal static partial class PaymentIntentLogic
     }
 
     /// <summary>
+    /// <c>GET /v1/payment_intents</c> (docs.stripe.com/api/payment_intents/list): newest first, paged as every list
+    /// (<see cref="ListPage"/>). Unlike Search
+    /// it reads the intents themselves: one just created is listed at once.
+    /// </summary>
+    public static ApiAnswer List(EmulatorState state, Microsoft.AspNetCore.Http.IFormCollection form) =>
+        ListPage.Of(state.PaymentIntents.Values, form, pi => pi.Id, pi => pi.Created, pi => pi.Sequence, pi => StripeJson.PaymentIntent(pi), "/v1/payment_intents", "payment_intent");
+
+    /// <summary>
     /// <c>GET /v1/payment_intents/search</c> for the one query form the project uses, <c>metadata['key']:'value'</c>
     /// (docs.stripe.com/search#query-fields-for-payment-intents). Stripe's search index lags writes by up to a minute
     /// (docs.stripe.com/search#data-freshness); the emulator's does not.
     /// </summary>
-    /// <summary>
-    /// <c>GET /v1/payment_intents</c> (docs.stripe.com/api/payment_intents/list): newest first, filtered by
-    /// <c>created[gt|gte|lt|lte]</c> (Unix seconds), <c>limit</c> 1–100 (default 10), cursor <c>starting_after</c> or
-    /// <c>ending_before</c> (an intent's id; not both), <c>has_more</c> (docs.stripe.com/api/pagination). Unlike Search
-    /// it reads the intents themselves: one just created is listed at once.
-    /// </summary>
-    public static ApiAnswer List(EmulatorState state, Microsoft.AspNetCore.Http.IFormCollection form)
-    {
-        static long? Bound(Microsoft.AspNetCore.Http.IFormCollection form, string op) =>
-            long.TryParse(form[$"created[{op}]"].ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
-
-        var limit = form["limit"].ToString() is { Length: > 0 } l ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : 10;
-        if (limit is < 1 or > 100)
-        {
-            return ApiAnswer.InvalidRequest("This value must be between 1 and 100.", "parameter_invalid_integer", "limit");
-        }
-
-        var (after, before) = (form["starting_after"].ToString(), form["ending_before"].ToString());
-        if (after.Length > 0 && before.Length > 0)
-        {
-            return ApiAnswer.InvalidRequest("You may only specify one of these parameters: starting_after, ending_before.", code: null, param: "starting_after");
-        }
-
-        var (gt, gte, lt, lte) = (Bound(form, "gt"), Bound(form, "gte"), Bound(form, "lt"), Bound(form, "lte"));
-        var all = state.PaymentIntents.Values
-            .Where(pi => (gt is null || pi.Created > gt) && (gte is null || pi.Created >= gte) && (lt is null || pi.Created < lt) && (lte is null || pi.Created <= lte))
-            .OrderByDescending(pi => pi.Created).ThenByDescending(pi => pi.Sequence)
-            .ToList();
-        var cursor = after.Length > 0 ? after : before;
-        var at = cursor.Length > 0 ? all.FindIndex(pi => pi.Id == cursor) : -1;
-        if (cursor.Length > 0 && at < 0)
-        {
-            return ApiAnswer.InvalidRequest($"No such payment_intent: '{cursor}'", "resource_missing", after.Length > 0 ? "starting_after" : "ending_before");
-        }
-
-        var page = before.Length > 0
-            ? all.Take(at).TakeLast(limit).ToList()
-            : all.Skip(at + 1).Take(limit).ToList();
-        var hasMore = before.Length > 0 ? at - page.Count > 0 : at + 1 + page.Count < all.Count;
-        return ApiAnswer.Ok(new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = new JsonArray(page.Select(pi => (JsonNode)StripeJson.PaymentIntent(pi)).ToArray()),
-            ["has_more"] = hasMore,
-            ["url"] = "/v1/payment_intents",
-        });
-    }
-
     public static ApiAnswer Search(EmulatorState state, string query)
     {
         if (MetadataQuery().Match(query) is not { Success: true } match)
