@@ -3,7 +3,7 @@ namespace PaymentIntake;
 /// <summary>
 /// Every log event id of the core, in one place. Ids are part of the operations contract (alerts and queries match
 /// them), so they never change meaning; a test checks that no two are equal. Ranges: 1xxx intake, 2xxx posting,
-/// 3xxx reconciliation, 4xxx webhooks, 5xxx vendor state and counters, 6xxx operations, 7xxx batches.
+/// 3xxx reconciliation (31xx with Stripe), 4xxx webhooks, 5xxx vendor state and counters, 6xxx operations, 7xxx batches.
 /// </summary>
 public static class EventIds
 {
@@ -51,6 +51,12 @@ public static class EventIds
 
     /// <summary>A dead instance's claims were taken over: its payments were sent again.</summary>
     public const int ClaimsTakenOver = 3003;
+
+    /// <summary>A reconciliation with Stripe completed (the mismatch alert reads its <c>Mismatches</c>).</summary>
+    public const int ReconciliationFinished = 3100;
+
+    /// <summary>A reconciliation with Stripe failed (the mismatch alert fires on it too).</summary>
+    public const int ReconciliationFailed = 3101;
 
     /// <summary>A webhook changed a payment.</summary>
     public const int WebhookApplied = 4000;

@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchOptions>().Bind(configuration.GetSection(BatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeadlineOptions>().Bind(configuration.GetSection(DeadlineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var storageSection = configuration.GetSection(StorageOptions.ConnectionSetting);
         services.AddOptions<StorageOptions>()
@@ -65,6 +66,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PaymentQueue>();
         services.AddSingleton<PaymentsDueIndex>();
         services.AddSingleton<MemberIndex>();
+        services.AddSingleton<PostedIndex>();
         services.AddSingleton<Deadlines.DeadlineCalendar>();
         services.AddSingleton<Deadlines.DeadlineCounters>();
         services.AddSingleton<PaymentIntakeService>();
@@ -89,6 +91,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ActionRequiredFollowUp>();
         services.AddSingleton<VendorProbe>();
         services.AddSingleton<PaymentReconciler>();
+        services.AddSingleton<Reconciliation.Books.StripeLedger>();
+        services.AddSingleton<Reconciliation.Books.ReconciliationStore>();
+        services.AddSingleton<Reconciliation.Books.ReconciliationQueue>();
+        services.AddSingleton<Reconciliation.Books.ReconciliationService>();
         services.AddSingleton<StripeWebhookHandler>();
         services.AddSingleton<PoisonStore>();
         services.AddSingleton<AuditLog>();

@@ -11,9 +11,10 @@ namespace PaymentIntake.Payments;
 /// (<c>posted</c>, <c>declined</c>, <c>failed</c>; an <c>action_required</c> payment keeps its entry, which the
 /// reconciler uses to check it at the vendor). Every save of a move writes its history with it
 /// (<see cref="PaymentMove"/>, one transaction in <see cref="PaymentStore"/>), and a recorded payment is indexed by
-/// member (<see cref="MemberIndex"/>) before its row.
+/// member (<see cref="MemberIndex"/>) before its row, and a payment about to be saved as <c>posted</c> is noted by the hour
+/// (<see cref="PostedIndex"/>) before its row, for the reconciliation with Stripe.
 /// </summary>
-public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, MemberIndex members, Deadlines.DeadlineCounters deadlines, TimeProvider time)
+public sealed class PaymentRepository(PaymentStore store, StatusCounters counters, PaymentsDueIndex due, MemberIndex members, PostedIndex posted, Deadlines.DeadlineCounters deadlines, TimeProvider time)
 {
     /// <summary>Reads a payment (the row, the truth), or null.</summary>
     public Task<Payment?> GetAsync(string paymentId, CancellationToken cancellationToken) => store.GetAsync(paymentId, cancellationToken);
@@ -68,7 +69,13 @@ public sealed class PaymentRepository(PaymentStore store, StatusCounters counter
             await due.AddAsync(payment.PaymentId, reopenedDue, payment.AcceptedAt, cancellationToken).ConfigureAwait(false);
         }
 
-        payment.Stamp(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        if (to == PaymentStatus.Posted && from != PaymentStatus.Posted)
+        {
+            await posted.AddAsync(payment.PaymentId, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        payment.Stamp(now);
         if (!await store.TryReplaceAsync(payment, cancellationToken).ConfigureAwait(false))
         {
             return false;

@@ -12,6 +12,9 @@ public static class QueueNames
     /// <summary>Mail-in batches waiting to be processed (<c>batches</c>).</summary>
     public const string Batches = "batches";
 
+    /// <summary>Reconciliations with Stripe waiting to run (<c>reconciliations</c>).</summary>
+    public const string Reconciliations = "reconciliations";
+
     /// <summary>The suffix the Functions host appends to a queue's name for its poison queue.</summary>
     public const string PoisonSuffix = "-poison";
 

@@ -57,6 +57,18 @@ public sealed class StorageNames(IOptions<PaymentIntakeOptions> options)
     /// <summary>How many payments reached each final status, per hour (<c>paymentcounts</c>).</summary>
     public string PaymentCountsTable { get; } = Apply(options.Value.NamePrefix, "paymentcounts");
 
+    /// <summary>Payments by the hour they reached <c>posted</c>, for the reconciliation with Stripe (<c>paymentsposted</c>).</summary>
+    public string PaymentsPostedTable { get; } = Apply(options.Value.NamePrefix, "paymentsposted");
+
+    /// <summary>The reconciliations with Stripe: one row per report (<c>reconciliations</c>).</summary>
+    public string ReconciliationsTable { get; } = Apply(options.Value.NamePrefix, "reconciliations");
+
+    /// <summary>The mismatches each reconciliation found, in the report's partition (<c>reconciliationmismatches</c>).</summary>
+    public string ReconciliationMismatchesTable { get; } = Apply(options.Value.NamePrefix, "reconciliationmismatches");
+
+    /// <summary>Reconciliations waiting to run (<c>reconciliations</c>).</summary>
+    public string ReconciliationsQueue { get; } = Apply(options.Value.NamePrefix, QueueNames.Reconciliations);
+
     /// <summary>Applies a prefix to a queue or table name as the trigger attributes name it.</summary>
     public static string Apply(string? prefix, string name) => string.IsNullOrEmpty(prefix) ? name : prefix + name;
 }

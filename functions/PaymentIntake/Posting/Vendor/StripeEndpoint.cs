@@ -28,6 +28,9 @@ public sealed record StripeEndpoint(string Name, bool IsSearch = false)
     /// <summary><c>GET /v1/payment_intents/search</c>.</summary>
     public static readonly StripeEndpoint SearchIntents = new("GET /v1/payment_intents/search", IsSearch: true);
 
+    /// <summary><c>GET /v1/invoices</c> (a list).</summary>
+    public static readonly StripeEndpoint ListInvoices = new("GET /v1/invoices");
+
     /// <summary><c>GET /v1/invoices/{id}</c>.</summary>
     public static readonly StripeEndpoint RetrieveInvoice = new("GET /v1/invoices/{id}");
 
