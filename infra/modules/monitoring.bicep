@@ -88,6 +88,13 @@ traces
 | extend FailedBatches = toint(coalesce(tostring(customDimensions.FailedBatches), tostring(customDimensions.prop__FailedBatches)))
 '''
 
+var reconciliationQuery = '''
+traces
+| extend Mismatches = toint(coalesce(tostring(customDimensions.Mismatches), tostring(customDimensions.prop__Mismatches)))
+| where (tostring(customDimensions.EventName) == "ReconciliationFinished" and Mismatches > 0)
+    or tostring(customDimensions.EventName) == "ReconciliationFailed"
+'''
+
 var snapshotQuery = '''
 traces
 | where tostring(customDimensions.EventName) == "OperationsSnapshot"
@@ -151,6 +158,18 @@ var alerts = [
     query: failedBatchQuery
     timeAggregation: 'Maximum'
     measure: 'FailedBatches'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    key: 'reconciliation-mismatch'
+    displayName: 'Our books and Stripe disagree (or the reconciliation failed)'
+    description: 'A reconciliation with Stripe found mismatches (worst: charged at Stripe but not posted here) or could not run. paymentctl reconcile list, then paymentctl reconcile show <id>.'
+    severity: 2
+    windowSize: 'PT15M'
+    query: reconciliationQuery
+    timeAggregation: 'Count'
+    measure: ''
     operator: 'GreaterThan'
     threshold: 0
   }

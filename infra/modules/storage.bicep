@@ -36,7 +36,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
 }
 
 // QueueNames: payments and batches, each with the poison queue the Functions host names <queue>-poison.
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in [ 'payments', 'payments-poison', 'batches', 'batches-poison' ]: {
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in [ 'payments', 'payments-poison', 'batches', 'batches-poison', 'reconciliations', 'reconciliations-poison' ]: {
   parent: queueService
   name: queue
 }]
@@ -61,6 +61,9 @@ var tableNames = [
   'paymentcounts'
   'paymentsbymember'
   'deadlinecounts'
+  'paymentsposted'
+  'reconciliations'
+  'reconciliationmismatches'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tableNames: {

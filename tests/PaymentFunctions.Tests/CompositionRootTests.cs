@@ -25,7 +25,7 @@ public sealed class CompositionRootTests(AzuriteFixture azurite)
         var functionClasses = typeof(CompositionRoot).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .ToList();
-        Assert.Equal(36, functionClasses.Sum(t => t.GetMethods().Count(m => m.GetCustomAttribute<FunctionAttribute>() is not null)));
+        Assert.Equal(41, functionClasses.Sum(t => t.GetMethods().Count(m => m.GetCustomAttribute<FunctionAttribute>() is not null)));
         await using var scope = hostServices.CreateAsyncScope();
         Assert.All(functionClasses, t => Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, t)));
     }

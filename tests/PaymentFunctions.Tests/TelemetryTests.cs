@@ -51,6 +51,8 @@ public sealed partial class TelemetryTests
             CircuitLog.ProbeFailed(logger, "vendor unreachable");
             CircuitLog.VendorMisconfigured(logger, 403, "the key lacks rak_balance_read");
             OperationsSnapshot.Snapshot(logger, "down", 1800, 40, 2, 1);
+            PaymentIntake.Reconciliation.Books.ReconciliationLog.Finished(logger, "daily_2026-12-06", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), 10, 1, 1, 0);
+            PaymentIntake.Reconciliation.Books.ReconciliationLog.Failed(logger, "daily_2026-12-06", 1, "Stripe answered 500");
         });
         var emittedNames = traces.Select(t => Name(t)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var emittedFields = traces.SelectMany(t => t.Properties.Keys).ToHashSet(StringComparer.Ordinal);

@@ -10,10 +10,10 @@ namespace PaymentFunctions.RealHost;
 public static class RealHostSettings
 {
     /// <summary>The queue-triggered functions of the app.</summary>
-    private static readonly string[] QueueFunctions = ["PostPayment", "ProcessBatch"];
+    private static readonly string[] QueueFunctions = ["PostPayment", "ProcessBatch", "RunReconciliation"];
 
     /// <summary>The timer-triggered functions of the app.</summary>
-    private static readonly string[] TimerFunctions = ["ReconcilePayments", "ReportOperations", "RecordPoison", "ProbeVendor", "TakeOverClaims"];
+    private static readonly string[] TimerFunctions = ["ReconcilePayments", "ReportOperations", "RecordPoison", "ProbeVendor", "TakeOverClaims", "ScheduleReconciliation"];
 
     /// <summary>The real host's settings for <paramref name="local"/>.</summary>
     public static Dictionary<string, string?> From(IReadOnlyDictionary<string, string?> local)

@@ -12,7 +12,13 @@ internal static class Routes
 
     public const string Batch = "batches/{batchId}";
 
+    public const string Reconciliations = "ops/reconciliations";
+
+    public const string Reconciliation = Reconciliations + "/{reconciliationId}";
+
     public static string PaymentUrl(string paymentId) => Prefix + Payment.Replace("{paymentId}", paymentId, StringComparison.Ordinal);
+
+    public static string ReconciliationUrl(string reconciliationId) => Prefix + Reconciliation.Replace("{reconciliationId}", reconciliationId, StringComparison.Ordinal);
 
     public static string BatchUrl(string batchId) => Prefix + Batch.Replace("{batchId}", batchId, StringComparison.Ordinal);
 }

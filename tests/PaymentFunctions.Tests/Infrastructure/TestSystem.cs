@@ -154,6 +154,8 @@ public sealed class TestSystem : IAsyncDisposable
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.100",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The daily reconciliation would run against each test's emulator at a 10-minute boundary; its own tests drive it.
+            ["Reconciliation:Daily"] = "false",
             // The tests play App Service Authentication on the real host (they send the principal it would), and App
             // Service announces it so; the local host, which names callers by their key, does the same by itself.
             ["WEBSITE_AUTH_ENABLED"] = "True",
