@@ -16,12 +16,15 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
     private readonly PaymentIntentService _intents = new(stripe);
     private readonly InvoiceService _invoices = new(stripe);
 
-    /// <summary>Every PaymentIntent created in [<paramref name="from"/>, <paramref name="to"/>) (Stripe's times are whole seconds).</summary>
+    /// <summary>
+    /// Every PaymentIntent created in [<paramref name="from"/>, <paramref name="to"/>). Stripe's times are whole Unix
+    /// seconds, so an object of second S is in the window when from ≤ S &lt; to, that is ⌈from⌉ ≤ S &lt; ⌈to⌉.
+    /// </summary>
     public async Task<IReadOnlyList<StripeIntentRecord>> IntentsCreatedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var options = new PaymentIntentListOptions
         {
-            Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime },
+            Created = new DateRangeOptions { GreaterThanOrEqual = Ceiling(from), LessThan = Ceiling(to) },
             Limit = 100,
         };
         var records = new List<StripeIntentRecord>();
@@ -48,10 +51,10 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
         var options = new InvoiceListOptions
         {
             Status = "paid",
-            Created = new DateRangeOptions { GreaterThanOrEqual = (from - lookback).UtcDateTime, LessThan = to.UtcDateTime },
+            Created = new DateRangeOptions { GreaterThanOrEqual = Ceiling(from - lookback), LessThan = Ceiling(to) },
             Limit = 100,
         };
-        var (fromSecond, toSecond) = (from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds());
+        var (fromSecond, toSecond) = (new DateTimeOffset(Ceiling(from)).ToUnixTimeSeconds(), new DateTimeOffset(Ceiling(to)).ToUnixTimeSeconds());
         var records = new List<StripeInvoiceRecord>();
         while (true)
         {
@@ -95,6 +98,14 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
 
     private async Task<T> ReadAsync<T>(StripeEndpoint endpoint, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken) =>
         await pipeline.Attempt.ExecuteAsync(async ct => await pipeline.CallAsync(endpoint, request, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The first whole second at or after <paramref name="at"/>, in UTC.</summary>
+    internal static DateTime Ceiling(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        var floor = new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        return floor == utc ? floor : floor.AddSeconds(1);
+    }
 
     private static StripeIntentRecord Record(PaymentIntent pi, bool inWindow) =>
         new(pi.Id, pi.Metadata?.GetValueOrDefault("payment_id"), pi.Status, pi.Amount, pi.Currency, inWindow);
