@@ -86,6 +86,7 @@ internal static class CliApp
 
         root.Subcommands.Add(StatusCommand.Create(wrap));
         root.Subcommands.Add(DeadlinesCommand.Create(wrap));
+        root.Subcommands.Add(ReconcileCommands.Create(wrap, error));
         root.Subcommands.Add(PoisonCommands.Create(wrap));
         root.Subcommands.Add(PaymentCommands.Create(wrap));
         root.Subcommands.Add(BatchCommands.Create(wrap, error));

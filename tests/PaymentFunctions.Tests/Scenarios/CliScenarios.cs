@@ -130,6 +130,31 @@ public sealed class CliScenarios(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task When_a_window_is_reconciled_Should_wait_for_the_report_print_it_and_exit_1_on_a_mismatch()
+    {
+        await using var system = await TestSystem.StartAsync(azurite);
+        var from = DateTimeOffset.UtcNow.AddSeconds(-2);
+        using var response = await system.SubmitAsync(Guid.NewGuid().ToString(), TestSystem.Payment());
+        var paymentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentId").GetString()!;
+        await system.WaitForStatusAsync(paymentId, "posted");
+        var key = system.Host.GateKey("local-ops");
+        var window = new[] { "--from", from.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--to", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+
+        var clean = await RunAsync(system, key, ["reconcile", .. window]);
+        var foreign = await system.StripeIntents.CreateAsync(new Stripe.PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"] });
+        window[3] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var mismatched = await RunAsync(system, key, ["reconcile", .. window, "--json"]);
+        var id = JsonDocument.Parse(mismatched.Output).RootElement.GetProperty("reconciliationId").GetString()!;
+        var list = await RunAsync(system, key, "reconcile", "list", "--json");
+        var usage = await RunAsync(system, key, "reconcile");
+
+        Assert.Equal((0, 1, 0, 2), (clean.ExitCode, mismatched.ExitCode, list.ExitCode, usage.ExitCode));
+        Assert.Contains("matched", clean.Output, StringComparison.Ordinal);
+        Assert.Equal(foreign.Id, JsonDocument.Parse(mismatched.Output).RootElement.GetProperty("mismatches")[0].GetProperty("stripeObject").GetString());
+        Assert.Equal(id, JsonDocument.Parse(list.Output).RootElement.GetProperty("reconciliations")[0].GetProperty("reconciliationId").GetString());
+    }
+
+    [Fact]
     public async Task When_a_batch_with_bad_lines_is_uploaded_Should_print_the_report_and_exit_1_and_show_it_again()
     {
         await using var system = await TestSystem.StartAsync(azurite);
