@@ -65,6 +65,29 @@ public sealed class ListInvoicesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PayByCard_MakesStripesOwnIntent_ListedWithoutOurMetadata_AndLinkedByAnInvoicePayment()
+    {
+        var client = StripeNetClient.For(_emulator);
+        var invoice = _emulator.State.SeedInvoice(null, 45600);
+        var method = await new PaymentMethodService(client).AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = invoice.Customer });
+        var outOfBand = _emulator.State.SeedInvoice(null, 1000);
+
+        await _invoices.PayAsync(invoice.Id, new InvoicePayOptions { PaymentMethod = method.Id, OffSession = false });
+        await _invoices.PayAsync(outOfBand.Id, new InvoicePayOptions { PaidOutOfBand = true });
+        var intent = Assert.Single((await new PaymentIntentService(client).ListAsync(new PaymentIntentListOptions { Limit = 10 })).Data);
+        var payments = new InvoicePaymentService(client);
+        var byIntent = await payments.ListAsync(new InvoicePaymentListOptions { Payment = new InvoicePaymentPaymentOptions { Type = "payment_intent", PaymentIntent = intent.Id } });
+        var byOther = await payments.ListAsync(new InvoicePaymentListOptions { Payment = new InvoicePaymentPaymentOptions { Type = "payment_intent", PaymentIntent = "pi_other" } });
+        var paid = await _invoices.GetAsync(invoice.Id);
+
+        Assert.Equal(("succeeded", 45600L, 0), (intent.Status, intent.Amount, intent.Metadata.Count));
+        Assert.Equal((invoice.Id, intent.Id), (Assert.Single(byIntent.Data).InvoiceId, byIntent.Data[0].Payment.PaymentIntentId));
+        Assert.Empty(byOther.Data);
+        Assert.Equal((45600L, 0L), (paid.AmountPaid, paid.AmountOverpaid));
+        Assert.Equal(1, _emulator.State.Ledger()[invoice.Id]); // the card payment is counted once, on the invoice
+    }
+
+    [Fact]
     public async Task List_UnknownStatusOrCursor_IsRefusedAsStripeDoes()
     {
         _emulator.State.SeedInvoice(null, 1000);

@@ -123,6 +123,24 @@ internal static class ApiParameters
         ["expand"] = Expand,
     };
 
+    // docs.stripe.com/api/invoice-payment/list
+    public static readonly IReadOnlyDictionary<string, Param> ListInvoicePayments = new Dictionary<string, Param>(StringComparer.Ordinal)
+    {
+        ["created"] = ListInvoices["created"],
+        ["invoice"] = new(ParamKind.String),
+        ["payment"] = new(ParamKind.Object, Fields: new Dictionary<string, Param>(StringComparer.Ordinal)
+        {
+            ["type"] = new(ParamKind.String),
+            ["payment_intent"] = new(ParamKind.String),
+            ["payment_record"] = new(ParamKind.String),
+        }),
+        ["status"] = new(ParamKind.String),
+        ["limit"] = new(ParamKind.Integer),
+        ["starting_after"] = new(ParamKind.String),
+        ["ending_before"] = new(ParamKind.String),
+        ["expand"] = Expand,
+    };
+
     // docs.stripe.com/api/payment_intents/list and docs.stripe.com/api/pagination
     public static readonly IReadOnlyDictionary<string, Param> ListPaymentIntents = new Dictionary<string, Param>(StringComparer.Ordinal)
     {

@@ -75,6 +75,8 @@ public sealed class EmulatedPaymentIntent
     public string? ReturnUrl { get; set; }
     /// <summary>Why it was canceled.</summary>
     public string? CancellationReason { get; set; }
+    /// <summary>The invoice whose card payment it is (Stripe's own intent of an invoice, without our metadata), or null.</summary>
+    public string? InvoiceId { get; init; }
 }
 
 /// <summary>A PaymentMethod the emulator knows: a test card's behaviour, and whether an intent used it.</summary>
@@ -309,6 +311,7 @@ public sealed class EmulatorState(TimeProvider timeProvider)
     /// <summary>Successful charges, and invoices paid (out of band or by card), per <c>metadata.payment_id</c> (objects without one are keyed by their own id).</summary>
     public IReadOnlyDictionary<string, int> Ledger() =>
         PaymentIntents.Values
+            .Where(pi => pi.InvoiceId is null) // an invoice's card payment is counted on the invoice
             .Select(pi => (Key: pi.Metadata.TryGetValue("payment_id", out var id) ? id : pi.Id, Count: pi.SucceededCharges))
             .Concat(Invoices.Values.Select(i => { lock (i) { return (Key: i.Metadata.TryGetValue("payment_id", out var id) ? id : i.Id, Count: i.OutOfBandPayments + i.CardPayments); } }))
             .GroupBy(x => x.Key, StringComparer.Ordinal)

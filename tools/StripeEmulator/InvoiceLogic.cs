@@ -35,6 +35,8 @@ public sealed class EmulatedInvoice
     public string? HostedInvoiceUrl { get; set; }
     /// <summary>The card waiting for the customer's authentication (null: none).</summary>
     public string? AwaitingAuthentication { get; set; }
+    /// <summary>The intents Stripe made for its card payments (docs.stripe.com/api/invoice-payment), oldest first.</summary>
+    public List<string> PaymentIntents { get; } = [];
 }
 
 /// <summary>The invoice endpoints' behaviour.</summary>
@@ -83,8 +85,10 @@ internal static class InvoiceLogic
                 ["currency"] = invoice.Currency,
                 ["customer"] = invoice.Customer,
                 ["status"] = invoice.Status,
-                ["paid"] = paid,
-                ["paid_out_of_band"] = invoice.OutOfBandPayments > 0,
+                // Since basil, amount_paid includes payments out of band, and over-payments are tracked apart
+                // (docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices);
+                // `paid` and `paid_out_of_band` are gone.
+                ["amount_overpaid"] = 0,
                 ["metadata"] = metadata,
                 ["created"] = invoice.Created,
                 ["livemode"] = false,
@@ -120,6 +124,75 @@ internal static class InvoiceLogic
         invoice.PaidAt = state.Time.GetUtcNow().ToUnixTimeSeconds();
     }
 
+    /// <summary>
+    /// The invoice is paid by the card <paramref name="paymentMethod"/> now (the caller holds its lock): Stripe charges it
+    /// through a PaymentIntent of its own, which carries none of our metadata and is listed among the account's intents
+    /// (support.stripe.com/questions/understand-how-billing-now-works-with-paymentintents), and an invoice payment links
+    /// the two (docs.stripe.com/api/invoice-payment).
+    /// </summary>
+    private static void PaidByCard(EmulatorState state, EmulatedInvoice invoice, string? paymentMethod)
+    {
+        var now = state.Time.GetUtcNow();
+        var pi = new EmulatedPaymentIntent
+        {
+            Id = "pi_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+            Amount = invoice.AmountDue,
+            Currency = invoice.Currency,
+            Description = "Payment for Invoice",
+            Metadata = new Dictionary<string, string>(StringComparer.Ordinal),
+            Created = now.ToUnixTimeSeconds(),
+            SearchableAt = now + state.SearchLag,
+            Sequence = state.NextSequence(),
+            InvoiceId = invoice.Id,
+            PaymentMethod = paymentMethod,
+            Status = "succeeded",
+        };
+        state.PaymentIntents[pi.Id] = pi;
+        invoice.PaymentIntents.Add(pi.Id);
+        MarkPaid(state, invoice);
+        invoice.CardPayments++;
+    }
+
+    /// <summary>
+    /// <c>GET /v1/invoice_payments</c> (docs.stripe.com/api/invoice-payment/list) for the card payments the emulator
+    /// makes: by <c>invoice</c>, or by <c>payment[type]=payment_intent</c> and <c>payment[payment_intent]</c>; paged as
+    /// every list.
+    /// </summary>
+    public static ApiAnswer ListPayments(EmulatorState state, Microsoft.AspNetCore.Http.IFormCollection form)
+    {
+        var (invoiceId, type, intent) = (form["invoice"].ToString(), form["payment[type]"].ToString(), form["payment[payment_intent]"].ToString());
+        if (type.Length > 0 && type != "payment_intent" && type != "payment_record")
+        {
+            return ApiAnswer.InvalidRequest("Invalid payment[type]: must be one of payment_intent or payment_record", code: null, param: "payment[type]");
+        }
+
+        if (intent.Length > 0 && type != "payment_intent")
+        {
+            return ApiAnswer.InvalidRequest("payment[type] must be payment_intent when payment[payment_intent] is given.", code: null, param: "payment[type]");
+        }
+
+        var payments = state.Invoices.Values
+            .Where(i => invoiceId.Length == 0 || i.Id == invoiceId)
+            .SelectMany(i => { lock (i) { return i.PaymentIntents.Select(pi => (Invoice: i, Intent: state.PaymentIntents[pi])).ToList(); } })
+            .Where(p => intent.Length == 0 || p.Intent.Id == intent)
+            .ToList();
+        return ListPage.Of(payments, form, p => "inpay_" + p.Intent.Id[3..], p => p.Intent.Created, p => p.Intent.Sequence, p => new JsonObject
+        {
+            ["id"] = "inpay_" + p.Intent.Id[3..],
+            ["object"] = "invoice_payment",
+            ["amount_paid"] = p.Intent.Amount,
+            ["amount_requested"] = p.Intent.Amount,
+            ["currency"] = p.Intent.Currency,
+            ["invoice"] = p.Invoice.Id,
+            ["is_default"] = p.Invoice.PaymentIntents[0] == p.Intent.Id,
+            ["livemode"] = false,
+            ["payment"] = new JsonObject { ["type"] = "payment_intent", ["payment_intent"] = p.Intent.Id },
+            ["status"] = "paid",
+            ["status_transitions"] = new JsonObject { ["paid_at"] = p.Intent.Created, ["canceled_at"] = null },
+            ["created"] = p.Intent.Created,
+        }, "/v1/invoice_payments", "invoice_payment");
+    }
+
     /// <summary>The customer completes 3-D Secure on the hosted invoice page: the waiting card payment succeeds. False when none waits.</summary>
     public static bool Authenticate(EmulatorState state, EmulatedInvoice invoice)
     {
@@ -130,9 +203,9 @@ internal static class InvoiceLogic
                 return false;
             }
 
+            var method = invoice.AwaitingAuthentication;
             invoice.AwaitingAuthentication = null;
-            MarkPaid(state, invoice);
-            invoice.CardPayments++;
+            PaidByCard(state, invoice, method);
             return true;
         }
     }
@@ -210,8 +283,7 @@ internal static class InvoiceLogic
                 return new(402, StripeJson.Error("card_error", "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.", "invoice_payment_intent_requires_action"));
             }
 
-            MarkPaid(state, invoice);
-            invoice.CardPayments++;
+            PaidByCard(state, invoice, method.Id);
         }
 
         return ApiAnswer.Ok(Json(invoice));

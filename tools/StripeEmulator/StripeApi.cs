@@ -53,6 +53,9 @@ internal static class StripeApi
         app.MapGet("/v1/invoices", (HttpContext ctx, EmulatorState state) =>
             Handle(ctx, state, ApiParameters.ListInvoices, form => InvoiceLogic.List(state, form)));
 
+        app.MapGet("/v1/invoice_payments", (HttpContext ctx, EmulatorState state) =>
+            Handle(ctx, state, ApiParameters.ListInvoicePayments, form => InvoiceLogic.ListPayments(state, form)));
+
         app.MapGet("/v1/invoices/{id}", (HttpContext ctx, EmulatorState state, string id) =>
             Handle(ctx, state, ApiParameters.RetrieveOnly, _ => state.FindInvoice(id) is { } invoice ? ApiAnswer.Ok(InvoiceLogic.Json(invoice)) : InvoiceMissing(id)));
 

@@ -141,9 +141,10 @@ public sealed class CliScenarios(AzuriteFixture azurite)
         var window = new[] { "--from", from.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--to", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
 
         var clean = await RunAsync(system, key, ["reconcile", .. window]);
-        var foreign = await system.StripeIntents.CreateAsync(new Stripe.PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"] });
+        var foreign = await system.StripeIntents.ConfirmAsync((await system.StripeIntents.CreateAsync(new Stripe.PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"] })).Id);
         window[3] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var mismatched = await RunAsync(system, key, ["reconcile", .. window, "--json"]);
+        Assert.True(mismatched.ExitCode == 1, $"exit {mismatched.ExitCode}: {mismatched.Error}{mismatched.Output}");
         var id = JsonDocument.Parse(mismatched.Output).RootElement.GetProperty("reconciliationId").GetString()!;
         var list = await RunAsync(system, key, "reconcile", "list", "--json");
         var usage = await RunAsync(system, key, "reconcile");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentIntake.Payments;
 using PaymentIntake.Reconciliation.Books;
 using PaymentIntake.Storage;
 using StripeEmulator;
@@ -59,5 +60,36 @@ public sealed class ReconciliationServiceTests(AzuriteFixture azurite)
         Assert.Equal(id, requeued);
         Assert.Equal((ReconciliationReport.Complete, 2, 0), (complete!.Status, complete.Attempts, complete.Summary!.Mismatches));
         Assert.Equal((ReconciliationReport.Complete, 2), (duplicate!.Status, duplicate.Attempts));
+    }
+
+    [Fact]
+    public async Task RunAsync_AChargeOfAPaymentInFlight_IsPending_AndALaterRunReportsItOnceThePaymentFailed()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var service = core.Get<ReconciliationService>();
+        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
+        var intents = new Stripe.PaymentIntentService(new Stripe.StripeClient("sk_test_core", apiBase: core.Emulator.BaseUrl.ToString().TrimEnd('/')));
+        var intent = await intents.CreateAsync(new Stripe.PaymentIntentCreateOptions { Amount = row.Amount, Currency = row.Currency, PaymentMethod = "pm_card_visa", AllowedPaymentMethodTypes = ["card"], Metadata = new() { ["payment_id"] = row.PaymentId } });
+        await intents.ConfirmAsync(intent.Id);
+        var now = DateTimeOffset.UtcNow;
+
+        var first = await RunAsync(service, now.AddMinutes(-1), now);
+        var payment = await core.ReadAsync(row.PaymentId);
+        payment.MoveTo(PaymentStatus.Failed);
+        Assert.True(await core.Get<PaymentRepository>().TrySaveAsync(payment, CancellationToken.None));
+        var later = await RunAsync(service, now.AddMinutes(-20), now.AddMinutes(-10)); // a window without the intent
+        var after = await RunAsync(service, now.AddMinutes(-20), now.AddMinutes(-10));
+
+        Assert.Equal((0, new PendingCharge(row.PaymentId, intent.Id)), (first.Summary!.Mismatches, Assert.Single(first.Pending)));
+        var mismatch = Assert.Single(later.Mismatches);
+        Assert.Equal((MismatchKinds.ChargedNotPosted, row.PaymentId, intent.Id), (mismatch.Kind, mismatch.PaymentId, mismatch.StripeObject));
+        Assert.Equal((0, 0), (after.Summary!.Mismatches, after.Summary.Pending)); // judged once: no longer carried
+    }
+
+    private static async Task<ReconciliationReport> RunAsync(ReconciliationService service, DateTimeOffset from, DateTimeOffset to)
+    {
+        var requested = Assert.IsType<ReconciliationRequestResult.Accepted>(await service.RequestAsync(from, to, "test", CancellationToken.None));
+        await service.RunAsync(requested.Report.ReconciliationId, CancellationToken.None);
+        return (await service.GetAsync(requested.Report.ReconciliationId, CancellationToken.None))!;
     }
 }

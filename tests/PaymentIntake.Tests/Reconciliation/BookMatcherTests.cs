@@ -9,8 +9,8 @@ public sealed class BookMatcherTests
     private static StripeIntentRecord Intent(string id, string? paymentId, string status = "succeeded", long amount = 45600, string currency = "usd", bool inWindow = true) =>
         new(id, paymentId, status, amount, currency, inWindow);
 
-    private static StripeInvoiceRecord Invoice(string id, string? paymentId, string status = "paid", long paid = 45600, long due = 45600, bool inWindow = true) =>
-        new(id, paymentId, status, paid, due, "usd", inWindow);
+    private static StripeInvoiceRecord Invoice(string id, string? paymentId, string status = "paid", long paid = 45600, long overpaid = 0, bool inWindow = true) =>
+        new(id, paymentId, status, paid, overpaid, "usd", inWindow);
 
     private static OurRecord Ours(string id, string status = PaymentStatus.Posted, string? reference = null, string? invoiceId = null, long amount = 45600, bool postedInWindow = true) =>
         new(id, status, amount, "usd", reference, invoiceId, postedInWindow && status == PaymentStatus.Posted);
@@ -48,7 +48,7 @@ public sealed class BookMatcherTests
         var result = Compare([Intent("pi_1", "p1")], Ours("p1", status));
 
         Assert.Empty(result.Mismatches);
-        Assert.Equal(["p1"], result.Pending);
+        Assert.Equal([new PendingCharge("p1", "pi_1")], result.Pending);
     }
 
     [Fact]
@@ -105,9 +105,17 @@ public sealed class BookMatcherTests
     }
 
     [Fact]
-    public void Compare_IntentsNamingNoPaymentOfOurs_AreUnknownInTheWindowOnly()
+    public void Compare_IntentsThatTookMoneyForNobodyOfOurs_AreUnknown_InTheWindowOnly_AndNotAnInvoicesOwn()
     {
-        var result = Compare([Intent("pi_1", null), Intent("pi_2", "p_other", status: "canceled"), Intent("pi_3", "p_else", inWindow: false)]);
+        var result = Compare(
+        [
+            Intent("pi_1", null),
+            Intent("pi_2", "p_other"),
+            Intent("pi_3", "p_else", status: "canceled"),
+            Intent("pi_4", null, status: "requires_payment_method"),
+            Intent("pi_5", "p_far", inWindow: false),
+            Intent("pi_6", null) with { InvoiceId = "in_1" },
+        ]);
 
         Assert.Equal([("pi_1", MismatchKinds.UnknownIntent), ("pi_2", MismatchKinds.UnknownIntent)], result.Mismatches.Select(m => (m.StripeObject!, m.Kind)));
     }
@@ -124,10 +132,21 @@ public sealed class BookMatcherTests
     }
 
     [Fact]
-    public void Compare_InvoicePaidWithoutOurRecord_OrPaidMoreThanDue_OrSettledByTwoOfOurs_IsReported()
+    public void Compare_InvoicePartlyPaidBeforeOurs_Matches_ButOneWithLessThanOursDiffers()
     {
-        var result = BookMatcher.Compare([], [Invoice("in_1", null), Invoice("in_2", "p2", paid: 91200, due: 45600), Invoice("in_3", "p3")], Books(
-            Ours("p2", reference: "in_2", invoiceId: "in_2", amount: 91200),
+        var result = BookMatcher.Compare([], [Invoice("in_1", "p1", paid: 60000), Invoice("in_2", "p2", paid: 40000)], Books(
+            Ours("p1", reference: "in_1", invoiceId: "in_1"),
+            Ours("p2", reference: "in_2", invoiceId: "in_2")));
+
+        Assert.Equal(1, result.Matched);
+        Assert.Equal(("p2", MismatchKinds.AmountDiffers), (Assert.Single(result.Mismatches).PaymentId, result.Mismatches[0].Kind));
+    }
+
+    [Fact]
+    public void Compare_InvoicePaidWithoutOurRecord_OrOverpaid_OrSettledByTwoOfOurs_IsReported()
+    {
+        var result = BookMatcher.Compare([], [Invoice("in_1", null), Invoice("in_2", "p2", paid: 91200, overpaid: 45600), Invoice("in_3", "p3")], Books(
+            Ours("p2", reference: "in_2", invoiceId: "in_2"),
             Ours("p3", reference: "in_3", invoiceId: "in_3"),
             Ours("p4", reference: "in_3", invoiceId: "in_3")));
 
@@ -136,6 +155,14 @@ public sealed class BookMatcherTests
             result.Mismatches.Select(m => (m.StripeObject!, m.Kind)));
         Assert.Equal(["p3", "p4"], result.Mismatches.Skip(2).Select(m => m.PaymentId!));
         Assert.Equal(0, result.Matched);
+    }
+
+    [Fact]
+    public void Compare_OverpaidInvoiceOfAFailedPayment_IsChargedNotPosted_NotHiddenAsOverpaid()
+    {
+        var result = BookMatcher.Compare([], [Invoice("in_1", "p1", paid: 91200, overpaid: 45600)], Books(Ours("p1", PaymentStatus.Failed, reference: "in_1", invoiceId: "in_1")));
+
+        Assert.Equal(MismatchKinds.ChargedNotPosted, Assert.Single(result.Mismatches).Kind);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed record StripeEndpoint(string Name, bool IsSearch = false)
     /// <summary><c>GET /v1/invoices</c> (a list).</summary>
     public static readonly StripeEndpoint ListInvoices = new("GET /v1/invoices");
 
+    /// <summary><c>GET /v1/invoice_payments</c> (a list).</summary>
+    public static readonly StripeEndpoint ListInvoicePayments = new("GET /v1/invoice_payments");
+
     /// <summary><c>GET /v1/invoices/{id}</c>.</summary>
     public static readonly StripeEndpoint RetrieveInvoice = new("GET /v1/invoices/{id}");
 

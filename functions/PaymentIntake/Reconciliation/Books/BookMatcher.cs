@@ -7,7 +7,9 @@ namespace PaymentIntake.Reconciliation.Books;
 /// Compares one window of Stripe's books with ours: a pure function, unit-tested case by case. Stripe's side is the
 /// intents created and the invoices paid in the window, plus the objects our payments posted in the window name; ours is
 /// the rows those objects name and the rows posted in the window. Every payment is judged by its row (the truth) — a
-/// payment still in flight whose money Stripe took is pending, not a mismatch: posting records it.
+/// payment still in flight whose money Stripe took is pending, not a mismatch: posting records it. Only money counts
+/// against Stripe's side: an intent that did not succeed, or Stripe's own intent of an invoice (reconciled through the
+/// invoice), is no mismatch by itself.
 /// </summary>
 public static class BookMatcher
 {
@@ -22,13 +24,13 @@ public static class BookMatcher
         var mismatches = new List<Mismatch>();
         var judged = new HashSet<string>(StringComparer.Ordinal); // payments with a verdict (matched, pending or mismatched)
         var matched = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new List<string>();
+        var pending = new List<PendingCharge>();
 
-        foreach (var intent in intentsById.Values.Where(i => i.InWindow && (i.PaymentId is null || !ours.ContainsKey(i.PaymentId))))
+        foreach (var intent in intentsById.Values.Where(i => IsUnknown(i, ours)))
         {
             mismatches.Add(Of(MismatchKinds.UnknownIntent, intent, null, intent.PaymentId is null
-                ? "The intent names no payment (no metadata.payment_id)."
-                : $"The intent names payment {intent.PaymentId}, which is not ours."));
+                ? "Stripe took the money, but the intent names no payment (no metadata.payment_id) and pays no invoice."
+                : $"Stripe took the money for payment {intent.PaymentId}, which is not ours."));
         }
 
         foreach (var group in intentsById.Values.Where(i => i.Status == "succeeded" && i.PaymentId is not null && ours.ContainsKey(i.PaymentId)).GroupBy(i => i.PaymentId!, StringComparer.Ordinal))
@@ -68,13 +70,16 @@ public static class BookMatcher
                 continue;
             }
 
-            if (invoice.AmountPaid > invoice.AmountDue)
-            {
-                mismatches.Add(Of(invoice, payment, MismatchKinds.InvoicePaidTwice, string.Create(CultureInfo.InvariantCulture, $"Stripe took {invoice.AmountPaid} for an invoice of {invoice.AmountDue}.")));
-            }
-            else if (Judge(payment, invoice.Id, invoice.AmountPaid, invoice.Currency, pending, matched) is { } problem)
+            // amount_paid sums every payment of the invoice (earlier partial ones too), ours paid what remained: Stripe
+            // disagrees only when it has less than ours.
+            if (Judge(payment, invoice.Id, invoice.AmountPaid, invoice.Currency, pending, matched, atLeast: true) is { } problem)
             {
                 mismatches.Add(Of(invoice, payment, problem.Kind == MismatchKinds.ReferenceDiffers ? MismatchKinds.InvoicePaidWithoutRecord : problem.Kind, problem.Detail));
+            }
+            else if (invoice.AmountOverpaid > 0)
+            {
+                matched.Remove(payment.PaymentId);
+                mismatches.Add(Of(invoice, payment, MismatchKinds.InvoicePaidTwice, string.Create(CultureInfo.InvariantCulture, $"Stripe took {invoice.AmountOverpaid} more than the invoice was due (amount_overpaid).")));
             }
         }
 
@@ -117,20 +122,20 @@ public static class BookMatcher
     }
 
     /// <summary>Judges a payment against the one Stripe object that took its money: null when they agree (matched) or it is still in flight (pending).</summary>
-    private static (string Kind, string Detail)? Judge(OurRecord payment, string stripeObject, long amount, string currency, List<string> pending, HashSet<string> matched)
+    private static (string Kind, string Detail)? Judge(OurRecord payment, string stripeObject, long amount, string currency, List<PendingCharge> pending, HashSet<string> matched, bool atLeast = false)
     {
         if (payment.Status != PaymentStatus.Posted)
         {
             if (PaymentStatus.IsInFlight(payment.Status) || payment.Status == PaymentStatus.ActionRequired)
             {
-                pending.Add(payment.PaymentId);
+                pending.Add(new PendingCharge(payment.PaymentId, stripeObject));
                 return null;
             }
 
             return (MismatchKinds.ChargedNotPosted, $"Stripe took the money ({stripeObject}) but the payment is {payment.Status} here.");
         }
 
-        if (amount != payment.Amount || !string.Equals(currency, payment.Currency, StringComparison.OrdinalIgnoreCase))
+        if ((atLeast ? amount < payment.Amount : amount != payment.Amount) || !string.Equals(currency, payment.Currency, StringComparison.OrdinalIgnoreCase))
         {
             return (MismatchKinds.AmountDiffers, string.Create(CultureInfo.InvariantCulture, $"Stripe took {amount} {currency}; the payment is {payment.Amount} {payment.Currency}."));
         }
@@ -143,6 +148,10 @@ public static class BookMatcher
         matched.Add(payment.PaymentId);
         return null;
     }
+
+    /// <summary>An intent listed in the window that took money for nobody of ours and pays no invoice.</summary>
+    internal static bool IsUnknown(StripeIntentRecord intent, IReadOnlyDictionary<string, OurRecord> ours) =>
+        intent.InWindow && intent.Status == "succeeded" && intent.InvoiceId is null && (intent.PaymentId is null || !ours.ContainsKey(intent.PaymentId));
 
     private static Mismatch Of(string kind, StripeIntentRecord? intent, OurRecord? payment, string detail) =>
         new(kind, payment?.PaymentId ?? intent?.PaymentId, intent?.Id, intent?.Status, intent?.Amount, intent?.Currency, payment?.Status, payment?.Amount, payment?.Currency, detail);

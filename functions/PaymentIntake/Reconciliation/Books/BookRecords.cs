@@ -9,17 +9,24 @@ namespace PaymentIntake.Reconciliation.Books;
 /// <param name="Amount">Minor units.</param>
 /// <param name="Currency">Lower-case ISO code.</param>
 /// <param name="InWindow">Listed as created in the window (false: read because one of our payments names it).</param>
-public sealed record StripeIntentRecord(string Id, string? PaymentId, string Status, long Amount, string Currency, bool InWindow);
+public sealed record StripeIntentRecord(string Id, string? PaymentId, string Status, long Amount, string Currency, bool InWindow)
+{
+    /// <summary>
+    /// The invoice this is Stripe's own intent of (it charged a card for the invoice: no metadata of ours, reconciled
+    /// through the invoice), once looked up; null otherwise.
+    /// </summary>
+    public string? InvoiceId { get; init; }
+}
 
 /// <summary>An invoice as Stripe's books have it.</summary>
 /// <param name="Id">The invoice, <c>in_…</c>.</param>
 /// <param name="PaymentId">The payment its <c>metadata.payment_id</c> names, or null.</param>
 /// <param name="Status">Stripe's status; <c>paid</c> is settled (by a card or out of band).</param>
-/// <param name="AmountPaid">Minor units paid.</param>
-/// <param name="AmountDue">Minor units due.</param>
+/// <param name="AmountPaid">Minor units paid in all (every payment of the invoice, out of band included, since basil).</param>
+/// <param name="AmountOverpaid">Minor units paid beyond what was due (<c>amount_overpaid</c>).</param>
 /// <param name="Currency">Lower-case ISO code.</param>
 /// <param name="InWindow">Listed as paid in the window (false: read because one of our payments names it).</param>
-public sealed record StripeInvoiceRecord(string Id, string? PaymentId, string Status, long AmountPaid, long AmountDue, string Currency, bool InWindow);
+public sealed record StripeInvoiceRecord(string Id, string? PaymentId, string Status, long AmountPaid, long AmountOverpaid, string Currency, bool InWindow);
 
 /// <summary>A payment as our books have it (its row).</summary>
 /// <param name="PaymentId">The payment.</param>
@@ -57,10 +64,10 @@ public static class MismatchKinds
     /// <summary>Stripe charged the payment under another intent than the one our row names.</summary>
     public const string ReferenceDiffers = "reference-differs";
 
-    /// <summary>An intent created in the window names no payment of ours.</summary>
+    /// <summary>An intent created in the window took money (succeeded) but names no payment of ours and pays no invoice.</summary>
     public const string UnknownIntent = "unknown-intent";
 
-    /// <summary>An invoice paid more than it was due, or settled by more than one of our payments.</summary>
+    /// <summary>An invoice paid more than it was due (<c>amount_overpaid</c>), or settled by more than one of our payments.</summary>
     public const string InvoicePaidTwice = "invoice-paid-twice";
 
     /// <summary>An invoice paid in the window names no payment of ours (or one that records another object).</summary>
@@ -90,8 +97,13 @@ public sealed record Mismatch(
     string? OurCurrency,
     string Detail);
 
+/// <summary>A payment Stripe charged that is still in flight here: not a mismatch yet, judged again by every later run until it is.</summary>
+/// <param name="PaymentId">Our payment.</param>
+/// <param name="StripeObject">The intent or invoice that took its money.</param>
+public sealed record PendingCharge(string PaymentId, string StripeObject);
+
 /// <summary>What comparing one window's books found.</summary>
 /// <param name="Matched">Payments whose money at Stripe and record here agree.</param>
 /// <param name="Pending">Payments charged at Stripe that are still in flight here (posting will record them; not a mismatch).</param>
 /// <param name="Mismatches">Every disagreement.</param>
-public sealed record BookComparison(int Matched, IReadOnlyList<string> Pending, IReadOnlyList<Mismatch> Mismatches);
+public sealed record BookComparison(int Matched, IReadOnlyList<PendingCharge> Pending, IReadOnlyList<Mismatch> Mismatches);

@@ -40,8 +40,8 @@ public sealed record ReconciliationReport(
     /// <summary>The mismatches kept with the report (at most <c>Reconciliation:MaxMismatchesKept</c>), when complete.</summary>
     public IReadOnlyList<Mismatch> Mismatches { get; init; } = [];
 
-    /// <summary>Payments Stripe charged that are still in flight here (posting will record them), when complete.</summary>
-    public IReadOnlyList<string> Pending { get; init; } = [];
+    /// <summary>Payments Stripe charged that were still in flight here (posting will record them; every later run judges them again), when complete.</summary>
+    public IReadOnlyList<PendingCharge> Pending { get; init; } = [];
 }
 
 /// <summary>A reconciliation's window, [<paramref name="From"/>, <paramref name="To"/>).</summary>

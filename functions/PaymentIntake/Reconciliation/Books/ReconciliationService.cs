@@ -105,7 +105,8 @@ public sealed class ReconciliationService(
     /// <summary>
     /// The timer's look (every 10 minutes): once <c>Reconciliation:DailyAt</c> has passed in the exchange's time zone, the
     /// previous day is queued (once: its id is the day's), a failed daily run is queued again up to
-    /// <c>Reconciliation:MaxAttempts</c> runs, and a queued one whose message was lost is sent again. Returns the id queued, or null.
+    /// <c>Reconciliation:MaxAttempts</c> runs, and a queued one whose message was lost, or a run that stopped without a
+    /// word (its instance died), is sent again. Returns the id queued, or null.
     /// </summary>
     public async Task<string?> TickAsync(CancellationToken cancellationToken)
     {
@@ -130,7 +131,8 @@ public sealed class ReconciliationService(
             }
         }
         else if ((existing.Report.Status == ReconciliationReport.Failed && existing.Report.Attempts < o.MaxAttempts)
-            || (existing.Report.Status == ReconciliationReport.Queued && now - existing.Report.RequestedAt >= LostMessageAfter))
+            || (existing.Report.Status == ReconciliationReport.Queued && now - existing.Report.RequestedAt >= LostMessageAfter)
+            || (existing.Report.Status == ReconciliationReport.Running && now - existing.Report.StartedAt >= LostMessageAfter && existing.Report.Attempts < o.MaxAttempts))
         {
             var again = existing.Report with { Status = ReconciliationReport.Queued, RequestedAt = now };
             if (!await store.TrySaveAsync(again, existing.ETag, cancellationToken).ConfigureAwait(false))
@@ -155,9 +157,10 @@ public sealed class ReconciliationService(
     public async Task<ReconciliationReport?> RunAsync(string reconciliationId, CancellationToken cancellationToken)
     {
         var read = await store.GetAsync(reconciliationId, cancellationToken).ConfigureAwait(false);
-        if (read is not { } found || found.Report.Status == ReconciliationReport.Complete)
+        if (read is not { } found || found.Report.Status == ReconciliationReport.Complete
+            || (found.Report.Status == ReconciliationReport.Running && time.GetUtcNow() - found.Report.StartedAt < LostMessageAfter))
         {
-            return read?.Report;
+            return read?.Report; // done, or another delivery is running it
         }
 
         var running = found.Report with { Status = ReconciliationReport.Running, Attempts = found.Report.Attempts + 1, StartedAt = time.GetUtcNow(), CompletedAt = null, Error = null };
@@ -178,11 +181,21 @@ public sealed class ReconciliationService(
             done = running with { Status = ReconciliationReport.Complete, CompletedAt = time.GetUtcNow(), Summary = summary, Pending = comparison.Pending };
             ReconciliationLog.Finished(logger, reconciliationId, running.Window.From, running.Window.To, comparison.Matched, comparison.Mismatches.Count, byKind[MismatchKinds.ChargedNotPosted], comparison.Pending.Count);
         }
-        catch (Exception ex) when (ex is StripeException or TimeoutException or HttpRequestException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            var reason = ex is StripeException stripe ? $"Stripe answered {(int)stripe.HttpStatusCode} {stripe.StripeError?.Code}: {stripe.Message}" : ex.Message;
-            done = running with { Status = ReconciliationReport.Failed, CompletedAt = time.GetUtcNow(), Error = reason };
+            // Never left "running" without a word: the report says failed (the alert fires, the daily timer runs it
+            // again). Stripe's failures end the run here; anything else (storage, a bug) is thrown after, so the host
+            // retries the message.
+            var vendor = ex is StripeException or TimeoutException or HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+            var reason = ex is StripeException stripe ? $"Stripe answered {(int)stripe.HttpStatusCode} {stripe.StripeError?.Code}: {stripe.Message}" : $"{ex.GetType().Name}: {ex.Message}";
             ReconciliationLog.Failed(logger, reconciliationId, running.Attempts, reason);
+            await store.TrySaveAsync(running with { Status = ReconciliationReport.Failed, CompletedAt = time.GetUtcNow(), Error = reason }, ETag.All, CancellationToken.None).ConfigureAwait(false);
+            if (!vendor)
+            {
+                throw;
+            }
+
+            return running with { Status = ReconciliationReport.Failed, Error = reason };
         }
 
         // The run holds the report since it marked it running: save over whatever ETag it has now.
@@ -195,8 +208,25 @@ public sealed class ReconciliationService(
         var intents = (await ledger.IntentsCreatedAsync(window.From, window.To, cancellationToken).ConfigureAwait(false)).ToList();
         var invoices = (await ledger.InvoicesPaidAsync(window.From, window.To, options.Value.InvoiceLookback, cancellationToken).ConfigureAwait(false)).ToList();
         var postedIds = await posted.ListAsync(window.From, window.To, cancellationToken).ConfigureAwait(false);
+        var carried = await store.ListPendingAsync(cancellationToken).ConfigureAwait(false);
         var named = intents.Select(i => i.PaymentId).Concat(invoices.Select(i => i.PaymentId)).OfType<string>();
-        var rows = await ReadAsync(named.Concat(postedIds).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var rows = await ReadAsync(named.Concat(postedIds).Concat(carried.Select(c => c.PaymentId)).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
+        // The charges earlier runs left pending are judged again, by the Stripe object that took the money.
+        foreach (var charge in carried.Where(c => !intents.Exists(i => i.Id == c.StripeObject) && !invoices.Exists(i => i.Id == c.StripeObject)))
+        {
+            if (charge.StripeObject.StartsWith("in_", StringComparison.Ordinal))
+            {
+                if (await ledger.InvoiceAsync(charge.StripeObject, cancellationToken).ConfigureAwait(false) is { } invoice)
+                {
+                    invoices.Add(invoice);
+                }
+            }
+            else if (await ledger.IntentAsync(charge.StripeObject, cancellationToken).ConfigureAwait(false) is { } intent)
+            {
+                intents.Add(intent);
+            }
+        }
         var postedInWindow = rows.Values
             .Where(p => postedIds.Contains(p.PaymentId) && p.Status == PaymentStatus.Posted && p.PostedAt is { } at && at >= window.From && at < window.To)
             .Select(p => p.PaymentId)
@@ -221,7 +251,20 @@ public sealed class ReconciliationService(
         }
 
         var ours = rows.Values.ToDictionary(p => p.PaymentId, p => OurRecord.Of(p, postedInWindow.Contains(p.PaymentId)), StringComparer.Ordinal);
+
+        // An intent that took money for nobody of ours may be Stripe's own intent of an invoice (a card paying it): that
+        // money is reconciled through the invoice.
+        for (var i = 0; i < intents.Count; i++)
+        {
+            if (BookMatcher.IsUnknown(intents[i], ours) && await ledger.InvoiceOfIntentAsync(intents[i].Id, cancellationToken).ConfigureAwait(false) is { } invoiceId)
+            {
+                intents[i] = intents[i] with { InvoiceId = invoiceId };
+            }
+        }
+
         var comparison = BookMatcher.Compare(intents, invoices, ours);
+        var stillPending = comparison.Pending.Select(p => p.PaymentId).ToHashSet(StringComparer.Ordinal);
+        await store.UpdatePendingAsync(comparison.Pending, carried.Select(c => c.PaymentId).Where(id => !stillPending.Contains(id)), cancellationToken).ConfigureAwait(false);
         return (comparison, (intents.Count(i => i.InWindow), intents.Count(i => i.InWindow && i.Status == "succeeded"), invoices.Count(i => i.InWindow), postedInWindow.Count));
     }
 

@@ -7,13 +7,15 @@ using PaymentIntake.Storage;
 namespace PaymentIntake.Reconciliation.Books;
 
 /// <summary>
-/// The reports: table <c>reconciliations</c> (one partition, RowKey the report's id; a few hundred rows a year) and their
-/// mismatches in table <c>reconciliationmismatches</c> (PartitionKey the report's id, RowKey <c>m.000001</c>…, written
-/// in entity-group transactions of 100 before the report says complete).
+/// The reports: table <c>reconciliations</c> (partition <c>report</c>, RowKey the report's id; a few hundred rows a year)
+/// and their mismatches in table <c>reconciliationmismatches</c> (PartitionKey the report's id, RowKey <c>m.000001</c>…,
+/// written in entity-group transactions of 100 before the report says complete); and the charges still pending
+/// (partition <c>pending</c> of table <c>reconciliations</c>, RowKey the payment id), judged again by every run.
 /// </summary>
 public sealed class ReconciliationStore(TableServiceClient tables, StorageNames names)
 {
     private const string Partition = "report";
+    private const string PendingPartition = "pending";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly LazyTable _reports = new(tables, names.ReconciliationsTable);
     private readonly LazyTable _mismatches = new(tables, names.ReconciliationMismatchesTable);
@@ -109,6 +111,35 @@ public sealed class ReconciliationStore(TableServiceClient tables, StorageNames 
         }
     }
 
+    /// <summary>The charges left pending by earlier runs.</summary>
+    public async Task<IReadOnlyList<PendingCharge>> ListPendingAsync(CancellationToken cancellationToken)
+    {
+        var table = await _reports.ReadyAsync().ConfigureAwait(false);
+        var pending = new List<PendingCharge>();
+        await foreach (var e in table.QueryAsync<TableEntity>(e => e.PartitionKey == PendingPartition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            pending.Add(new PendingCharge(e.RowKey, e.GetString("StripeObject") ?? ""));
+        }
+
+        return pending;
+    }
+
+    /// <summary>Notes the charges still pending after a run and forgets the ones it judged (<paramref name="judged"/>).</summary>
+    public async Task UpdatePendingAsync(IReadOnlyList<PendingCharge> pending, IEnumerable<string> judged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var table = await _reports.ReadyAsync().ConfigureAwait(false);
+        foreach (var charge in pending)
+        {
+            await table.UpsertEntityAsync(new TableEntity(PendingPartition, charge.PaymentId) { ["StripeObject"] = charge.StripeObject }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var paymentId in judged)
+        {
+            await table.DeleteEntityAsync(PendingPartition, paymentId, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static string MismatchKey(int number) => "m." + number.ToString("D6", CultureInfo.InvariantCulture);
 
     private static TableEntity ToEntity(ReconciliationReport r) => new(Partition, r.ReconciliationId)
@@ -125,7 +156,7 @@ public sealed class ReconciliationStore(TableServiceClient tables, StorageNames 
         ["Error"] = r.Error,
         ["Summary"] = r.Summary is null ? null : JsonSerializer.Serialize(r.Summary, Json),
         // A column holds at most 64 KiB: the first pending payments are kept, the summary counts them all.
-        ["Pending"] = JsonSerializer.Serialize(r.Pending.Take(500), Json),
+        ["Pending"] = JsonSerializer.Serialize(r.Pending.Take(300), Json),
     };
 
     private static ReconciliationReport FromEntity(TableEntity e) => new(
@@ -141,6 +172,6 @@ public sealed class ReconciliationStore(TableServiceClient tables, StorageNames 
         e.GetString("Error"),
         e.GetString("Summary") is { } summary ? JsonSerializer.Deserialize<ReconciliationSummary>(summary, Json) : null)
     {
-        Pending = e.GetString("Pending") is { } pending ? JsonSerializer.Deserialize<List<string>>(pending, Json) ?? [] : [],
+        Pending = e.GetString("Pending") is { } pending ? JsonSerializer.Deserialize<List<PendingCharge>>(pending, Json) ?? [] : [],
     };
 }

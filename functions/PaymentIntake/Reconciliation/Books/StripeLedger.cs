@@ -15,6 +15,7 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
 {
     private readonly PaymentIntentService _intents = new(stripe);
     private readonly InvoiceService _invoices = new(stripe);
+    private readonly InvoicePaymentService _invoicePayments = new(stripe);
 
     /// <summary>
     /// Every PaymentIntent created in [<paramref name="from"/>, <paramref name="to"/>). Stripe's times are whole Unix
@@ -71,6 +72,22 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
         }
     }
 
+    /// <summary>
+    /// The invoice <paramref name="intentId"/> paid, if it is Stripe's own intent of an invoice (a card payment of an
+    /// invoice: Stripe makes the intent, without our metadata, and links it through an invoice payment:
+    /// docs.stripe.com/api/invoice-payment/list), or null.
+    /// </summary>
+    public async Task<string?> InvoiceOfIntentAsync(string intentId, CancellationToken cancellationToken)
+    {
+        var options = new InvoicePaymentListOptions
+        {
+            Payment = new InvoicePaymentPaymentOptions { Type = "payment_intent", PaymentIntent = intentId },
+            Limit = 1,
+        };
+        var page = await ReadAsync(StripeEndpoint.ListInvoicePayments, ct => _invoicePayments.ListAsync(options, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        return page.Data.FirstOrDefault()?.InvoiceId;
+    }
+
     /// <summary>One intent, or null when Stripe has none by that id.</summary>
     public async Task<StripeIntentRecord?> IntentAsync(string id, CancellationToken cancellationToken) =>
         await ReadOneAsync(StripeEndpoint.RetrieveIntent, ct => _intents.GetAsync(id, cancellationToken: ct), cancellationToken).ConfigureAwait(false) is { } intent
@@ -111,5 +128,5 @@ public sealed class StripeLedger(IStripeClient stripe, VendorPipeline pipeline)
         new(pi.Id, pi.Metadata?.GetValueOrDefault("payment_id"), pi.Status, pi.Amount, pi.Currency, inWindow);
 
     private static StripeInvoiceRecord Record(Invoice invoice, bool inWindow) =>
-        new(invoice.Id, invoice.Metadata?.GetValueOrDefault("payment_id"), invoice.Status, invoice.AmountPaid, invoice.AmountDue, invoice.Currency, inWindow);
+        new(invoice.Id, invoice.Metadata?.GetValueOrDefault("payment_id"), invoice.Status, invoice.AmountPaid, invoice.AmountOverpaid, invoice.Currency, inWindow);
 }
