@@ -207,6 +207,14 @@ internal static class DeadlineDayBenchmark
 
         await Task.WhenAll(inFlight);
         var intakeEnded = clock.Elapsed;
+        {
+            // Intake's numbers at once: a drain that outlasts the run's time limit (Azurite at a full core) still leaves them.
+            var sortedNow = latencies.Order().ToArray();
+            var ledgerNow = emulator.Ledger();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Intake ended after {intakeEnded.TotalSeconds:F0} s: {accepted.Count} of {payments} accepted ({(double)accepted.Count / payments:P2}; {firstTryRefused} cards refused at the first try), card p50 / p99 {LoadResult.Percentile(sortedNow, 0.5):F1} / {LoadResult.Percentile(sortedNow, 0.99):F1} ms against bare storage {bare.P50Ms:F1} / {bare.P99Ms:F1} ms; charged so far {accepted.Keys.Count(id => ledgerNow.GetValueOrDefault(id) > 0)}"));
+        }
+
         if (outageAt is not null && restoredAt is null)
         {
             await Task.Delay(outageAt.Value + outage - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero);

@@ -156,9 +156,9 @@ internal static class DrainBenchmark
                 drainProper = drain.Elapsed;
             }
 
-            if (!tailShown && drainProper is { } proper && drain.Elapsed - proper > TimeSpan.FromSeconds(30))
+            if (!tailShown && drainProper is { } proper && drain.Elapsed - proper > TimeSpan.FromSeconds(10))
             {
-                // A tail: show what holds the payments still unposted half a minute after the rest.
+                // A tail: show what holds the payments still unposted 10 s after the rest.
                 tailShown = true;
                 await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.RowKey == PaymentRow.PaymentRowKey && r.Status != PaymentStatus.Posted))
                 {
