@@ -47,6 +47,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("PostPayment", "payments")]
     [InlineData("ProcessBatch", "batches")]
+    [InlineData("RunReconciliation", "reconciliations")]
     public void Metadata_QueueTrigger_HasQueueName(string function, string queue)
     {
         var trigger = Trigger(function);
@@ -58,8 +59,9 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("ReconcilePayments", "0 */1 * * * *")]
     [InlineData("ReportOperations", "30 */1 * * * *")]
-    [InlineData("ProbeVendor", "*/10 * * * * *")]
+    [InlineData("ProbeVendor", "*/5 * * * * *")]
     [InlineData("TakeOverClaims", "*/5 * * * * *")]
+    [InlineData("ScheduleReconciliation", "0 */10 * * * *")]
     public void Metadata_Timer_HasItsSchedule(string function, string schedule)
     {
         var trigger = Trigger(function);
