@@ -212,39 +212,26 @@ public sealed class ReconciliationService(
         var named = intents.Select(i => i.PaymentId).Concat(invoices.Select(i => i.PaymentId)).OfType<string>();
         var rows = await ReadAsync(named.Concat(postedIds).Concat(carried.Select(c => c.PaymentId)).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
-        // The charges earlier runs left pending are judged again, by the Stripe object that took the money.
-        foreach (var charge in carried.Where(c => !intents.Exists(i => i.Id == c.StripeObject) && !invoices.Exists(i => i.Id == c.StripeObject)))
-        {
-            if (charge.StripeObject.StartsWith("in_", StringComparison.Ordinal))
-            {
-                if (await ledger.InvoiceAsync(charge.StripeObject, cancellationToken).ConfigureAwait(false) is { } invoice)
-                {
-                    invoices.Add(invoice);
-                }
-            }
-            else if (await ledger.IntentAsync(charge.StripeObject, cancellationToken).ConfigureAwait(false) is { } intent)
-            {
-                intents.Add(intent);
-            }
-        }
         var postedInWindow = rows.Values
             .Where(p => postedIds.Contains(p.PaymentId) && p.Status == PaymentStatus.Posted && p.PostedAt is { } at && at >= window.From && at < window.To)
             .Select(p => p.PaymentId)
             .ToHashSet(StringComparer.Ordinal);
 
-        // The Stripe objects our posted payments name that the window's lists did not hold (created or paid outside it).
-        foreach (var payment in rows.Values.Where(p => postedInWindow.Contains(p.PaymentId)))
+        // Read by id the Stripe objects the window's lists did not hold: those that took the money of the charges earlier
+        // runs left pending, and those our payments posted in the window name (created or paid outside it).
+        var known = intents.Select(i => i.Id).Concat(invoices.Select(i => i.Id)).ToHashSet(StringComparer.Ordinal);
+        var references = carried.Select(c => c.StripeObject)
+            .Concat(rows.Values.Where(p => postedInWindow.Contains(p.PaymentId)).Select(p => p.InvoiceId is { } invoiceId ? p.VendorReference ?? invoiceId : p.VendorReference).OfType<string>());
+        foreach (var reference in references.Where(known.Add))
         {
-            if (payment.InvoiceId is { } invoiceId)
+            if (reference.StartsWith("in_", StringComparison.Ordinal))
             {
-                var reference = payment.VendorReference ?? invoiceId;
-                if (!invoices.Exists(i => i.Id == reference) && await ledger.InvoiceAsync(reference, cancellationToken).ConfigureAwait(false) is { } invoice)
+                if (await ledger.InvoiceAsync(reference, cancellationToken).ConfigureAwait(false) is { } invoice)
                 {
                     invoices.Add(invoice);
                 }
             }
-            else if (payment.VendorReference is { } reference && !intents.Exists(i => i.Id == reference)
-                && await ledger.IntentAsync(reference, cancellationToken).ConfigureAwait(false) is { } intent)
+            else if (await ledger.IntentAsync(reference, cancellationToken).ConfigureAwait(false) is { } intent)
             {
                 intents.Add(intent);
             }
