@@ -12,7 +12,11 @@ namespace PaymentIntake.Posting.Takeover;
 /// <param name="SeenAt">Its last heartbeat.</param>
 /// <param name="Working">The payments it was posting at that heartbeat (registered before it claims one).</param>
 /// <param name="Version">The entity's ETag: a takeover forgets the heartbeat only if it has not beaten since.</param>
-public sealed record Heartbeat(string Instance, DateTimeOffset JoinedAt, DateTimeOffset SeenAt, IReadOnlyList<string>? Working = null, ETag Version = default)
+/// <param name="Idle">
+/// It had nothing to post and had not renewed its rate share for two refresh periods: it sends nothing, and the others
+/// no longer count it in their shares (it joins anew when it has work again).
+/// </param>
+public sealed record Heartbeat(string Instance, DateTimeOffset JoinedAt, DateTimeOffset SeenAt, IReadOnlyList<string>? Working = null, ETag Version = default, bool Idle = false)
 {
     /// <summary>The payments it was posting (none when absent).</summary>
     public IReadOnlyList<string> WorkingOn => Working ?? [];
@@ -26,6 +30,9 @@ public sealed record Heartbeat(string Instance, DateTimeOffset JoinedAt, DateTim
 /// claims a dead instance left: <see cref="ClaimTakeover"/> sends them again within seconds instead of the posting
 /// lease and the reconciler's minutes. While it posts anything, the instance beats every <c>Posting:RateShareRefresh</c>
 /// even when no request leaves (a slow vendor call), so a live instance's claims are never taken for a dead one's.
+/// Once it has nothing to post and has not renewed its rate share for two refresh periods, it says so (<c>Idle</c>) in
+/// one last beat: the others stop counting it at their next refresh, instead of after the heartbeat's time-to-live —
+/// at the end of a drain the instance still posting gets the whole rate within seconds.
 /// </summary>
 public sealed class InstanceHeartbeat : IDisposable
 {
@@ -33,6 +40,7 @@ public sealed class InstanceHeartbeat : IDisposable
     public const string Partition = "instances";
 
     private const string WorkingColumn = "Working";
+    private const string IdleColumn = "Idle";
     private readonly LazyTable _table;
     private readonly IOptions<PostingOptions> _options;
     private readonly TimeProvider _time;
@@ -44,6 +52,8 @@ public sealed class InstanceHeartbeat : IDisposable
     private long _written = -1;
     private DateTimeOffset? _joinedAt;
     private DateTimeOffset _lastBeat = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSending = DateTimeOffset.MinValue;
+    private volatile bool _idle;
     private Task? _keepAlive;
 
     /// <summary>Creates this instance's heartbeat.</summary>
@@ -72,10 +82,13 @@ public sealed class InstanceHeartbeat : IDisposable
         return options.ClaimTakeoverAfter > live ? options.ClaimTakeoverAfter : live;
     }
 
-    /// <summary>Writes this instance's heartbeat now, then reads every instance's.</summary>
+    /// <summary>
+    /// Writes this instance's heartbeat now as one that sends (the rate share's refresh: never idle), then reads every
+    /// instance's.
+    /// </summary>
     public async Task<IReadOnlyList<Heartbeat>> BeatAndReadAsync(CancellationToken cancellationToken)
     {
-        await WriteAsync(wanted: null, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(wanted: null, cancellationToken, sending: true).ConfigureAwait(false);
         return await ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -168,7 +181,8 @@ public sealed class InstanceHeartbeat : IDisposable
         e.GetDateTimeOffset("JoinedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("SeenAt") ?? DateTimeOffset.MinValue,
         e.GetString(WorkingColumn) is { Length: > 0 } working ? working.Split(' ') : [],
-        e.ETag);
+        e.ETag,
+        e.GetBoolean(IdleColumn) ?? false);
 
     private void End(string paymentId)
     {
@@ -192,8 +206,12 @@ public sealed class InstanceHeartbeat : IDisposable
     /// <summary>
     /// Writes the heartbeat with the payments posted now. With <paramref name="wanted"/>, only if no write since
     /// that version of the set was made: registrations that wait behind a write in flight are stored by the next one.
+    /// <paramref name="sending"/>: the rate share beats (the instance is about to send). The beat says <c>Idle</c>
+    /// when nothing is posted here and the share was last renewed two refresh periods ago or more (it is renewed once a
+    /// period old, and a turn is reserved at most half a period ahead, so nothing is sent after that); the first beat
+    /// that is not idle after one that was joins anew.
     /// </summary>
-    private async Task WriteAsync(long? wanted, CancellationToken cancellationToken)
+    private async Task WriteAsync(long? wanted, CancellationToken cancellationToken, bool sending = false)
     {
         // A stopped instance writes nothing more: what it was posting stays named, for the others to take over.
         _stop.Token.ThrowIfCancellationRequested();
@@ -207,21 +225,41 @@ public sealed class InstanceHeartbeat : IDisposable
 
             string working;
             long writing;
+            bool posting;
             lock (_lock)
             {
                 working = string.Join(' ', _working.Keys);
                 writing = _version;
+                posting = _working.Count > 0;
             }
 
             var now = _time.GetUtcNow();
-            // Rejoin after a spell without heartbeats longer than their time-to-live: the others stopped counting us.
-            if (_joinedAt is null || now - _lastBeat >= TimeToLive(_options.Value.RateShareRefresh))
+            var refresh = _options.Value.RateShareRefresh;
+            if (sending)
+            {
+                _lastSending = now;
+            }
+
+            // Idle two periods after the last refresh of the share: a share is asked for anew once a period old, and a
+            // turn is reserved at most half a period ahead — nothing is sent after that.
+            var idle = !posting && now - _lastSending >= refresh * 2;
+            // Rejoin after a spell without heartbeats longer than their time-to-live, or after an idle one: the others
+            // stopped counting us.
+            if (_joinedAt is null || now - _lastBeat >= TimeToLive(refresh) || (_idle && !idle))
             {
                 _joinedAt = now;
             }
 
             var table = await _table.ReadyAsync().ConfigureAwait(false);
-            await table.UpsertEntityAsync(new TableEntity(Partition, Instance) { ["JoinedAt"] = _joinedAt, ["SeenAt"] = now, [WorkingColumn] = working }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            // Idle counts here before it is stored (a write that fails may still have landed): the next busy beat joins
+            // anew, so this instance never sends while the others may have stopped counting it.
+            if (idle)
+            {
+                _idle = true;
+            }
+
+            await table.UpsertEntityAsync(new TableEntity(Partition, Instance) { ["JoinedAt"] = _joinedAt, ["SeenAt"] = now, [WorkingColumn] = working, [IdleColumn] = idle }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            _idle = idle;
             _lastBeat = now;
             Volatile.Write(ref _written, writing);
         }
@@ -239,7 +277,7 @@ public sealed class InstanceHeartbeat : IDisposable
         }
     }
 
-    /// <summary>Beats every refresh period while the instance posts anything, and once more when it stopped, then ends.</summary>
+    /// <summary>Beats every refresh period while the instance posts anything, and until a beat said idle after it stopped, then ends.</summary>
     private async Task KeepAliveAsync()
     {
         var refresh = _options.Value.RateShareRefresh;
@@ -267,7 +305,7 @@ public sealed class InstanceHeartbeat : IDisposable
 
             lock (_lock)
             {
-                if (_working.Count == 0 && Volatile.Read(ref _written) == _version)
+                if (_working.Count == 0 && Volatile.Read(ref _written) == _version && _idle)
                 {
                     _keepAlive = null;
                     return;
