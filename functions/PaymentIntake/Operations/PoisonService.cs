@@ -189,7 +189,12 @@ public sealed class PoisonService(
                 return true;
             }
 
-            row.GiveUp($"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}", MoveCauses.Poisoned, "poison-recorder");
+            // Posting's own give-up sends the message before it saves the row: the recorder may read the row first. It
+            // then fails it for the same reason, not as failed deliveries (there were none).
+            var reason = PoisonReasons.IsDecidedByPosting(record.Reason)
+                ? $"{record.Reason}: posting gave up; last: {record.ExceptionMessage}"
+                : $"poisoned after {record.Attempts} failed deliveries: {record.ExceptionType}: {record.ExceptionMessage}";
+            row.GiveUp(reason, MoveCauses.Poisoned, "poison-recorder");
             return await payments.TrySaveAsync(row, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

@@ -99,6 +99,24 @@ public sealed class PoisonServiceTests(AzuriteFixture azurite)
         Assert.Contains(row.PaymentId, Assert.Single((await Payments(core).ReceiveMessagesAsync(1)).Value).MessageText, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Posting gave up (the vendor stayed down past the maximum age): its poison message can be recorded before its
+    /// own save of the failed row lands. The recorder fails the row for posting's reason, never as failed deliveries.
+    /// </summary>
+    [Fact]
+    public async Task RecordAsync_PostingGaveUpAndTheRowIsNotSavedYet_FailsItForPostingsReason()
+    {
+        await using var core = await CoreServices.StartAsync(azurite);
+        var row = await core.InsertAsync(Rows.Card(status: PaymentStatus.Posting));
+        var body = System.Text.Json.JsonSerializer.Serialize(new PaymentIntake.Queue.PaymentMessage(row.PaymentId) { Reason = PaymentIntake.Queue.PoisonReasons.VendorUnavailable }, PaymentIntake.Queue.PaymentMessage.JsonOptions);
+
+        var record = await core.Get<PoisonService>().RecordAsync(body, CancellationToken.None);
+        var failed = await core.ReadAsync(row.PaymentId);
+
+        Assert.Equal((PaymentIntake.Queue.PoisonReasons.VendorUnavailable, PaymentStatus.Failed), (record.Reason, failed.Status));
+        Assert.StartsWith("vendor_unavailable: posting gave up", failed.LastError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReplayAsync_DryRun_ChangesNothingButAudits()
     {
