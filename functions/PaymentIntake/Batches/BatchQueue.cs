@@ -16,7 +16,7 @@ public sealed class BatchQueue
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(names);
         _queue = queues.GetQueueClient(names.BatchesQueue);
-        _created = new(() => _queue.CreateIfNotExistsAsync());
+        _created = new(() => _queue.CreateIfNotExistsAsync(), _queue.Uri);
     }
 
     /// <summary>Queues a batch for processing.</summary>

@@ -44,7 +44,7 @@ public sealed class BatchStore(TableServiceClient tables, BlobServiceClient blob
     private readonly LazyTable _batches = new(tables, names.BatchesTable);
     private readonly LazyTable _checks = new(tables, names.ChecksTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(names.BatchesContainer);
-    private readonly CreatedOnce _containerCreated = new(() => blobs.GetBlobContainerClient(names.BatchesContainer).CreateIfNotExistsAsync());
+    private readonly CreatedOnce _containerCreated = new(() => blobs.GetBlobContainerClient(names.BatchesContainer).CreateIfNotExistsAsync(), blobs.GetBlobContainerClient(names.BatchesContainer).Uri);
 
     /// <summary>A blob for raw content or reports.</summary>
     public async Task<BlobClient> BlobAsync(string name)

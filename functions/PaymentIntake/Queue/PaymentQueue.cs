@@ -24,7 +24,7 @@ public sealed class PaymentQueue
         _failures = failures;
         _queue = queues.GetQueueClient(names.PaymentsQueue);
         _poison = queues.GetQueueClient(names.PaymentsPoisonQueue);
-        _created = new(() => Task.WhenAll(_queue.CreateIfNotExistsAsync(), _poison.CreateIfNotExistsAsync()));
+        _created = new(() => Task.WhenAll(_queue.CreateIfNotExistsAsync(), _poison.CreateIfNotExistsAsync()), _queue.Uri);
     }
 
     /// <summary>Enqueues a payment, visible after <paramref name="delay"/> (zero: at once).</summary>

@@ -12,7 +12,7 @@ public sealed class LazyTable
     {
         ArgumentNullException.ThrowIfNull(tables);
         Client = tables.GetTableClient(name);
-        _created = new(() => Client.CreateIfNotExistsAsync());
+        _created = new(() => Client.CreateIfNotExistsAsync(), Client.Uri);
     }
 
     /// <summary>The client (use after <see cref="ReadyAsync"/>).</summary>

@@ -54,4 +54,39 @@ public sealed class CreatedOnceTests
 
         Assert.Equal(2, tries);
     }
+
+    [Fact]
+    public async Task EnsureAsync_OfAnotherClientOfAnAddressCreatedInThisProcess_CallsNothing()
+    {
+        var address = new Uri($"http://127.0.0.1:10002/devstoreaccount1/t{Guid.NewGuid():N}");
+        int first = 0, second = 0;
+
+        await new CreatedOnce(() => { first++; return Task.CompletedTask; }, address).EnsureAsync();
+        await new CreatedOnce(() => { second++; return Task.CompletedTask; }, address).EnsureAsync();
+
+        Assert.Equal((1, 0), (first, second));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_AfterAnotherClientOfTheAddressFailed_TriesWithItsOwnClient()
+    {
+        var address = new Uri($"http://127.0.0.1:10002/devstoreaccount1/t{Guid.NewGuid():N}");
+        var second = 0;
+
+        await Assert.ThrowsAsync<IOException>(new CreatedOnce(() => Task.FromException(new IOException("that instance died")), address).EnsureAsync);
+        await new CreatedOnce(() => { second++; return Task.CompletedTask; }, address).EnsureAsync();
+
+        Assert.Equal(1, second);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_OfAnotherAddress_Creates()
+    {
+        int first = 0, second = 0;
+
+        await new CreatedOnce(() => { first++; return Task.CompletedTask; }, new Uri($"http://127.0.0.1:10002/devstoreaccount1/a{Guid.NewGuid():N}")).EnsureAsync();
+        await new CreatedOnce(() => { second++; return Task.CompletedTask; }, new Uri($"http://127.0.0.1:10002/devstoreaccount1/b{Guid.NewGuid():N}")).EnsureAsync();
+
+        Assert.Equal((1, 1), (first, second));
+    }
 }

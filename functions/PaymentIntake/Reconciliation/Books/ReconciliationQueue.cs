@@ -16,7 +16,7 @@ public sealed class ReconciliationQueue
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(names);
         _queue = queues.GetQueueClient(names.ReconciliationsQueue);
-        _created = new(() => _queue.CreateIfNotExistsAsync());
+        _created = new(() => _queue.CreateIfNotExistsAsync(), _queue.Uri);
     }
 
     /// <summary>Queues a run of the report.</summary>
