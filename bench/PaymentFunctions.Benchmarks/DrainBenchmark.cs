@@ -118,6 +118,7 @@ internal static class DrainBenchmark
         TimeSpan? drainProper = null;
         TimeSpan? killed = null;
         var tailShown = false;
+        var nextHeartbeatDump = TimeSpan.MaxValue;
         var parkedBehindClosed = 0;
         int posted;
         while ((posted = await CountAsync(rows, r => r.Status == PaymentStatus.Posted)) < acceptedCount)
@@ -163,6 +164,19 @@ internal static class DrainBenchmark
                 await foreach (var row in rows.QueryAsync<PaymentRow>(r => r.RowKey == PaymentRow.PaymentRowKey && r.Status != PaymentStatus.Posted))
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  tail: {row.PaymentId} {row.Status} attempts {row.Attempts} updated {row.UpdatedAt:HH:mm:ss} next {row.NextAttemptAt:HH:mm:ss} claimed by {row.ClaimedBy} createFailedAt {row.CreateFailedAt:HH:mm:ss} gen {row.CreateKeyGeneration} ref {row.VendorReference} error {row.LastError}"));
+                }
+
+                nextHeartbeatDump = drain.Elapsed;
+            }
+
+            if (drain.Elapsed >= nextHeartbeatDump)
+            {
+                // And the instances' heartbeats (rate shares, claims), every 30 s while the tail lasts.
+                nextHeartbeatDump = drain.Elapsed + TimeSpan.FromSeconds(30);
+                var beats = new TableServiceClient(storage).GetTableClient("vendorrate");
+                await foreach (var e in beats.QueryAsync<TableEntity>(e => e.PartitionKey == "instances"))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  heartbeat at {DateTimeOffset.UtcNow:HH:mm:ss.f}: {e.RowKey} joined {e.GetDateTimeOffset("JoinedAt"):HH:mm:ss.f} seen {e.GetDateTimeOffset("SeenAt"):HH:mm:ss.f} idle {e.GetBoolean("Idle")} working [{e.GetString("Working")}]"));
                 }
             }
 

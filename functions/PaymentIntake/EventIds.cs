@@ -40,6 +40,9 @@ public static class EventIds
     /// <summary>An <c>action_required</c> payment was settled by a check at the vendor (its webhook never came).</summary>
     public const int ActionSettledByCheck = 2008;
 
+    /// <summary>A posting attempt outlasted the posting lease: left behind, its message handed back for a new delivery.</summary>
+    public const int PostingStalled = 2009;
+
     /// <summary>The reconciler enqueued a payment without progress.</summary>
     public const int Requeued = 3000;
 

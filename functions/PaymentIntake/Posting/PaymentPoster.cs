@@ -19,6 +19,7 @@ public sealed class PaymentPoster(
     RecoverabilityPolicy policy,
     ActionRequiredFollowUp actionChecks,
     InstanceHeartbeat heartbeat,
+    TimeProvider time,
     ILogger<PaymentPoster> logger)
 {
     /// <summary>
@@ -85,10 +86,29 @@ public sealed class PaymentPoster(
             return;
         }
 
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var posting = PostClaimedAsync(row, attempt.Token);
         try
         {
-            var outcome = await vendor.PostAsync(row, () => SaveAsync(row, cancellationToken), cancellationToken).ConfigureAwait(false);
-            await ActAsync(row, outcome, cancellationToken).ConfigureAwait(false);
+            // The claim lasts the posting lease: an attempt still running then is left behind (canceled, and no longer
+            // named in the heartbeat) and the message goes back to the host, which delivers it again at once — instead
+            // of a hung attempt holding the payment and its message until the reconciler's next pass.
+            await posting.WaitAsync(policy.PostingLease, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!posting.IsCompleted)
+        {
+            await attempt.CancelAsync().ConfigureAwait(false);
+            _ = posting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            PostingLog.Stalled(logger, paymentId, policy.PostingLease);
+            var stalled = new PostingStalledException(paymentId, policy.PostingLease);
+            // The claim is given back on a fresh read (the attempt left behind keeps its own copy of the row, whose
+            // writes now fail on its stale version): the next delivery claims it, it does not stand back.
+            if (await payments.GetAsync(paymentId, CancellationToken.None).ConfigureAwait(false) is { } fresh)
+            {
+                await RecordUnexpectedAsync(fresh, stalled).ConfigureAwait(false);
+            }
+
+            throw stalled;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +118,13 @@ public sealed class PaymentPoster(
             await RecordUnexpectedAsync(row, ex).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The claimed part of an attempt: the vendor's steps, then the outcome recorded.</summary>
+    private async Task PostClaimedAsync(Payment row, CancellationToken cancellationToken)
+    {
+        var outcome = await vendor.PostAsync(row, () => SaveAsync(row, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await ActAsync(row, outcome, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -170,9 +197,9 @@ public sealed class PaymentPoster(
     {
         // The host retries and finally poisons the message; the row tells operators why. Best effort: the original
         // exception matters more than a failure to record it.
-        if (row.Status != PaymentStatus.Posting)
+        if (row.Status != PaymentStatus.Posting || row.ClaimedBy != heartbeat.Instance)
         {
-            return; // it moved on already (the failure came after its last write)
+            return; // it moved on already (the failure came after its last write), or another worker took it over
         }
 
         row.ReleaseClaim($"unexpected {ex.GetType().Name}: {ex.Message}", heartbeat.Instance);

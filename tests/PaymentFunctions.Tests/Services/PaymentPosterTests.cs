@@ -78,6 +78,38 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
         Assert.Equal("changed meanwhile", (await core.ReadAsync(row.PaymentId)).Description);
     }
 
+    /// <summary>
+    /// An attempt that hangs past the posting lease (a vendor request that never returns and ignores its timeout): the
+    /// delivery ends with <see cref="PostingStalledException"/> and gives the claim back, so the host's next delivery
+    /// posts the payment at once — not the reconciler minutes later — and the request left behind charges nothing more.
+    /// </summary>
+    [Fact]
+    public async Task PostAsync_AttemptHangsPastThePostingLease_HandsTheClaimBack_AndTheNextDeliveryPostsOnce()
+    {
+        var hung = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = 0;
+        await using var core = await CoreServices.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:PostingLease"] = "00:00:01" }, onVendorRequest: async request =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                await hung.Task; // deaf to every timeout: only the lease can end this attempt
+            }
+        });
+        var row = await core.InsertAsync(Rows.Card());
+        var poster = core.Get<PaymentPoster>();
+
+        var stalled = await Assert.ThrowsAsync<PostingStalledException>(() => poster.PostAsync(Rows.Message(row.PaymentId), CancellationToken.None));
+        var handedBack = await core.ReadAsync(row.PaymentId);
+        await poster.PostAsync(Rows.Message(row.PaymentId), CancellationToken.None);
+        hung.SetResult(); // the request left behind goes on: same key, same intent
+
+        Assert.Equal(row.PaymentId, stalled.PaymentId);
+        Assert.Equal(PaymentStatus.Accepted, handedBack.Status);
+        Assert.StartsWith("unexpected PostingStalledException", handedBack.LastError, StringComparison.Ordinal);
+        Assert.Equal(PaymentStatus.Posted, (await core.ReadAsync(row.PaymentId)).Status);
+        Assert.Equal(1, core.Emulator.State.ChargesFor(row.PaymentId));
+    }
+
     [Fact]
     public async Task PostAsync_CircuitOpen_ParksForAboutTheBackoffCapWithoutCallingTheVendor()
     {
