@@ -40,7 +40,7 @@ public static class EventIds
     /// <summary>An <c>action_required</c> payment was settled by a check at the vendor (its webhook never came).</summary>
     public const int ActionSettledByCheck = 2008;
 
-    /// <summary>A posting attempt outlasted the posting lease: left behind, its message handed back for a new delivery.</summary>
+    /// <summary>A posting attempt ran longer than an attempt can (hung): left behind, its claim and message handed back.</summary>
     public const int PostingStalled = 2009;
 
     /// <summary>The reconciler enqueued a payment without progress.</summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Queue;
@@ -20,6 +22,8 @@ public sealed class PaymentPoster(
     ActionRequiredFollowUp actionChecks,
     InstanceHeartbeat heartbeat,
     TimeProvider time,
+    IOptions<PostingOptions> postingOptions,
+    IOptions<StripeOptions> stripeOptions,
     ILogger<PaymentPoster> logger)
 {
     /// <summary>
@@ -86,21 +90,23 @@ public sealed class PaymentPoster(
             return;
         }
 
+        var stallAfter = AttemptBound.StallAfter(postingOptions.Value, stripeOptions.Value);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var posting = PostClaimedAsync(row, attempt.Token);
         try
         {
-            // The claim lasts the posting lease: an attempt still running then is left behind (canceled, and no longer
-            // named in the heartbeat) and the message goes back to the host, which delivers it again at once — instead
-            // of a hung attempt holding the payment and its message until the reconciler's next pass.
-            await posting.WaitAsync(policy.PostingLease, time, cancellationToken).ConfigureAwait(false);
+            // An attempt still running past its bound (the posting lease, or longer where the settings make attempts
+            // longer) is hung: it is left behind (canceled, no longer named in the heartbeat, its claim handed back) and
+            // the message goes back to the host, which delivers it again at once — instead of a hung attempt holding the
+            // payment and its message until the reconciler's next pass.
+            await posting.WaitAsync(stallAfter, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException) when (!posting.IsCompleted)
         {
             await attempt.CancelAsync().ConfigureAwait(false);
             _ = posting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            PostingLog.Stalled(logger, paymentId, policy.PostingLease);
-            var stalled = new PostingStalledException(paymentId, policy.PostingLease);
+            PostingLog.Stalled(logger, paymentId, stallAfter);
+            var stalled = new PostingStalledException(paymentId, stallAfter);
             // The claim is given back on a fresh read (the attempt left behind keeps its own copy of the row, whose
             // writes now fail on its stale version): the next delivery claims it, it does not stand back.
             if (await payments.GetAsync(paymentId, CancellationToken.None).ConfigureAwait(false) is { } fresh)

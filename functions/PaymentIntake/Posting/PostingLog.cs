@@ -20,8 +20,8 @@ internal static partial class PostingLog
     [LoggerMessage(EventId = EventIds.PostingUnexpected, Level = LogLevel.Error, Message = "Posting payment {PaymentId} failed unexpectedly")]
     public static partial void Unexpected(ILogger logger, Exception exception, string paymentId);
 
-    [LoggerMessage(EventId = EventIds.PostingStalled, Level = LogLevel.Error, Message = "Posting payment {PaymentId} outlasted the posting lease {Lease}: the attempt was left behind and the message handed back")]
-    public static partial void Stalled(ILogger logger, string paymentId, TimeSpan lease);
+    [LoggerMessage(EventId = EventIds.PostingStalled, Level = LogLevel.Error, Message = "Posting payment {PaymentId} ran longer than an attempt can ({Bound}): the attempt was left behind, its claim handed back and its message returned")]
+    public static partial void Stalled(ILogger logger, string paymentId, TimeSpan bound);
 
     [LoggerMessage(EventId = EventIds.GaveUp, Level = LogLevel.Error, Message = "Payment {PaymentId} gave up waiting for the vendor after {Attempts} attempts; moved to poison")]
     public static partial void GaveUp(ILogger logger, string paymentId, int attempts);

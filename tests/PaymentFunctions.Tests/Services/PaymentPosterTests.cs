@@ -79,7 +79,8 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
     }
 
     /// <summary>
-    /// An attempt that hangs past the posting lease (a vendor request that never returns and ignores its timeout): the
+    /// An attempt that hangs past its bound (a vendor request that never returns and ignores its timeout; the bound here
+    /// is the steps' 9.4 s, longer than the 1 s lease): the
     /// delivery ends with <see cref="PostingStalledException"/> and gives the claim back, so the host's next delivery
     /// posts the payment at once — not the reconciler minutes later — and the request left behind charges nothing more.
     /// </summary>
@@ -88,7 +89,7 @@ public sealed class PaymentPosterTests(AzuriteFixture azurite)
     {
         var hung = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var requests = 0;
-        await using var core = await CoreServices.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:PostingLease"] = "00:00:01" }, onVendorRequest: async request =>
+        await using var core = await CoreServices.StartAsync(azurite, new Dictionary<string, string?> { ["Posting:PostingLease"] = "00:00:01", ["Stripe:RequestTimeout"] = "00:00:02" }, onVendorRequest: async request =>
         {
             if (Interlocked.Increment(ref requests) == 1)
             {
