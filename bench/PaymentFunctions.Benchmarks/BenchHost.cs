@@ -80,6 +80,9 @@ internal sealed class BenchHost : IAsyncDisposable
     }
 
     /// <summary>Kills the instance mid-work: SIGKILL to the real host and its worker; the local host's in-process crash.</summary>
+    /// <summary>The real host's last log lines (host and worker; none for the local host).</summary>
+    public string LogTail(int lines) => _real?.Tail(lines) ?? string.Empty;
+
     public Task KillAsync() => _local is not null ? _local.CrashAsync() : _real!.KillAsync();
 
     public async ValueTask DisposeAsync()

@@ -119,6 +119,7 @@ internal static class DrainBenchmark
         TimeSpan? killed = null;
         var tailShown = false;
         var nextHeartbeatDump = TimeSpan.MaxValue;
+        var (lastPosted, progressAt, stallShown) = (-1, TimeSpan.Zero, false);
         var parkedBehindClosed = 0;
         int posted;
         while ((posted = await CountAsync(rows, r => r.Status == PaymentStatus.Posted)) < acceptedCount)
@@ -157,7 +158,27 @@ internal static class DrainBenchmark
                 drainProper = drain.Elapsed;
             }
 
-            if (!tailShown && drainProper is { } proper && drain.Elapsed - proper > TimeSpan.FromSeconds(10))
+            if (posted != lastPosted)
+            {
+                (lastPosted, progressAt) = (posted, drain.Elapsed);
+            }
+
+            var stalled = !stallShown && upAt is not null && posted > 0 && drain.Elapsed - progressAt > TimeSpan.FromSeconds(15);
+            if (stalled)
+            {
+                // Nothing posted for 15 s with payments left: what every host logged of them and of failures.
+                stallShown = true;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  stalled: {acceptedCount - posted} unposted, nothing posted for 15 s"));
+                foreach (var (each, i) in new[] { host }.Concat(peers).Select((h, i) => (h, i)))
+                {
+                    foreach (var line in each.LogTail(20_000).Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal) || l.Contains("stall", StringComparison.OrdinalIgnoreCase) || l.Contains("longer than", StringComparison.Ordinal)).TakeLast(15))
+                    {
+                        Console.WriteLine($"  host {i}: {line}");
+                    }
+                }
+            }
+
+            if ((!tailShown && drainProper is { } proper && drain.Elapsed - proper > TimeSpan.FromSeconds(10)) || (stalled && !tailShown))
             {
                 // A tail: show what holds the payments still unposted 10 s after the rest.
                 tailShown = true;
