@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using PaymentIntake.Configuration;
 using PaymentIntake.Payments;
 using PaymentIntake.Posting.Takeover;
 using PaymentIntake.Queue;
@@ -22,8 +20,6 @@ public sealed class PaymentPoster(
     ActionRequiredFollowUp actionChecks,
     InstanceHeartbeat heartbeat,
     TimeProvider time,
-    IOptions<PostingOptions> postingOptions,
-    IOptions<StripeOptions> stripeOptions,
     ILogger<PaymentPoster> logger)
 {
     /// <summary>
@@ -90,7 +86,7 @@ public sealed class PaymentPoster(
             return;
         }
 
-        var stallAfter = AttemptBound.StallAfter(postingOptions.Value, stripeOptions.Value);
+        var stallAfter = policy.StallAfter;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var posting = PostClaimedAsync(row, attempt.Token);
         try

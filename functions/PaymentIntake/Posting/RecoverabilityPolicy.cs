@@ -30,10 +30,13 @@ public abstract record RecoveryAction
 /// has passed since acceptance or the last replay. Unit-tested row by row; the instance only supplies the clock,
 /// the options and the randomness.
 /// </summary>
-public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, TimeProvider time)
+public sealed class RecoverabilityPolicy(IOptions<PostingOptions> options, IOptions<StripeOptions> stripe, TimeProvider time)
 {
     /// <summary>How long a payment in <c>posting</c> belongs to the worker posting it (<see cref="PostingOptions.PostingLease"/>).</summary>
     public TimeSpan PostingLease => options.Value.PostingLease;
+
+    /// <summary>How long an attempt may run before it is taken for hung (<see cref="AttemptBound"/>).</summary>
+    public TimeSpan StallAfter => AttemptBound.StallAfter(options.Value, stripe.Value);
 
     /// <summary>Decides with the current time, the configured options and fresh jitter.</summary>
     public RecoveryAction Decide(PostingOutcome outcome, Payment payment) =>
